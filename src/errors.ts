@@ -1,0 +1,81 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error a client can cause carries one of these in `extensions.code`.
+ * The two GRAPHQL_* codes are the ones graphql-yoga already gives documents
+ * that do not parse or validate; they are listed so clients see one list.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  STATE_UNAVAILABLE: 'STATE_UNAVAILABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+/** An expected failure: its message and code are safe to show to the caller. */
+export class StateError extends GraphQLError {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message, { extensions: { code } });
+    this.name = 'StateError';
+    this.code = code;
+  }
+}
+
+export const badInput = (message: string) => new StateError(ErrorCode.BAD_USER_INPUT, message);
+
+export const stateUnavailable = () =>
+  new StateError(ErrorCode.STATE_UNAVAILABLE, 'state store is unavailable; try again');
+
+/** Whether an error already carries a code we are willing to show. */
+export function isExposedError(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError)) return false;
+  const code = error.extensions?.code;
+  return typeof code === 'string' && knownCodes.has(code);
+}
+
+/**
+ * Turns anything thrown during execution into an error safe for a client:
+ * expected errors pass through, GraphQL's own input errors get
+ * BAD_USER_INPUT, the rest become a bare INTERNAL.
+ */
+export function maskError(error: unknown): GraphQLError {
+  if (isExposedError(error)) return error;
+  if (error instanceof GraphQLError) {
+    const original = error.originalError;
+    if (original && isExposedError(original)) {
+      return new GraphQLError(original.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...original.extensions },
+      });
+    }
+    // Errors graphql-js raises itself (variable coercion, argument values)
+    // have no original error and describe the caller's input.
+    if (!original) {
+      if (typeof error.extensions?.code === 'string') return error;
+      return new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...error.extensions, code: ErrorCode.BAD_USER_INPUT },
+      });
+    }
+    return new GraphQLError('Internal server error', {
+      path: error.path,
+      extensions: { code: ErrorCode.INTERNAL },
+    });
+  }
+  return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL } });
+}

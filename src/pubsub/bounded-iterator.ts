@@ -1,0 +1,67 @@
+import { ErrorCode, StateError } from '../errors.js';
+
+export interface BoundedIterator<T> extends AsyncIterableIterator<T> {
+  /** Queues a value; past the limit the consumer is cut off with RATE_LIMITED. */
+  push(value: T): void;
+}
+
+/**
+ * An async iterator over a bounded queue. Unlike an unbounded one, a client
+ * that stops reading cannot make the server hold events without limit: once
+ * `limit` values wait, the queue is dropped and the next read fails, so the
+ * client knows to resubscribe instead of silently missing events.
+ */
+export function createBoundedIterator<T>(limit: number, onClose: () => void): BoundedIterator<T> {
+  const queue: T[] = [];
+  const waiting: Array<{ resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }> = [];
+  let failure: StateError | null = null;
+  let done = false;
+
+  const finish = () => {
+    if (done) return;
+    done = true;
+    queue.length = 0;
+    onClose();
+  };
+
+  const iterator: BoundedIterator<T> = {
+    push(value) {
+      if (done || failure) return;
+      const reader = waiting.shift();
+      if (reader) return reader.resolve({ value, done: false });
+      if (queue.length >= limit) {
+        failure = new StateError(
+          ErrorCode.RATE_LIMITED,
+          `subscription fell more than ${limit} events behind and was ended; subscribe again`,
+        );
+        queue.length = 0;
+        return;
+      }
+      queue.push(value);
+    },
+    next() {
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift() as T, done: false });
+      if (failure) {
+        const error = failure;
+        finish();
+        return Promise.reject(error);
+      }
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    return() {
+      finish();
+      for (const reader of waiting.splice(0)) reader.resolve({ value: undefined, done: true });
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    throw(error?: unknown) {
+      finish();
+      for (const reader of waiting.splice(0)) reader.resolve({ value: undefined, done: true });
+      return Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
+}

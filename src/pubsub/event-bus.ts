@@ -1,0 +1,85 @@
+import { stateUnavailable } from '../errors.js';
+import { createBoundedIterator } from './bounded-iterator.js';
+import type { Topic, TopicKind, TopicPayloads } from './topics.js';
+
+/** The wire underneath the bus: Redis pub/sub or an in-process map. */
+export interface Transport {
+  publish(channel: string, payload: unknown): Promise<void>;
+  /** Resolves once messages on `channel` will reach `listener`. */
+  subscribe(channel: string, listener: (payload: unknown) => void): Promise<number>;
+  unsubscribe(id: number): void;
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions<T> {
+  /** Only payloads for which this returns true are delivered. */
+  filter?: (payload: T) => boolean;
+}
+
+/** Typed publish/subscribe over the topics of `topics.ts`. */
+export interface EventBus {
+  publish<K extends TopicKind>(topic: Topic<K>, payload: TopicPayloads[K]): Promise<void>;
+  /** Resolves once every topic is subscribed, so no event published afterwards is missed. */
+  subscribe<K extends TopicKind>(
+    topics: Array<Topic<K>>,
+    options?: SubscribeOptions<TopicPayloads[K]>,
+  ): Promise<AsyncIterableIterator<TopicPayloads[K]>>;
+  close(): Promise<void>;
+}
+
+export interface EventBusOptions {
+  /** Events queued per subscription before it is cut off. @default 1000 */
+  bufferSize?: number;
+  /** How long a subscription may wait for the transport. @default 2000 */
+  subscribeTimeoutMs?: number;
+}
+
+export function createEventBus(transport: Transport, options: EventBusOptions = {}): EventBus {
+  const {
+    bufferSize = 1000, // events per subscriber
+    subscribeTimeoutMs = 2_000, // a subscription never waits longer on Redis
+  } = options;
+
+  return {
+    publish: (topic, payload) => transport.publish(topic, payload),
+
+    async subscribe(topicList, { filter } = {}) {
+      const ids: number[] = [];
+      let closed = false;
+      const release = () => {
+        closed = true;
+        for (const id of ids.splice(0)) transport.unsubscribe(id);
+      };
+      type Payload = Parameters<NonNullable<typeof filter>>[0];
+      const iterator = createBoundedIterator<Payload>(bufferSize, release);
+      const listener = (payload: unknown) => {
+        if (!filter || filter(payload as Payload)) iterator.push(payload as Payload);
+      };
+
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(stateUnavailable()), subscribeTimeoutMs);
+      });
+      const pending = topicList.map((topic) =>
+        transport.subscribe(topic, listener).then((id) => {
+          // A subscription that completes after we gave up must not leak.
+          if (closed) transport.unsubscribe(id);
+          else ids.push(id);
+        }),
+      );
+      try {
+        await Promise.race([Promise.all(pending), timeout]);
+      } catch (error) {
+        release();
+        // Late settlements are handled above; keep them from becoming unhandled.
+        for (const p of pending) p.catch(() => {});
+        throw error instanceof Error && 'extensions' in error ? error : stateUnavailable();
+      } finally {
+        clearTimeout(timer);
+      }
+      return iterator;
+    },
+
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,10 @@
+import { builder } from './builder.js';
+import './scalars.js';
+import './presence.js';
+import './voice.js';
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,93 @@
+import type { PresenceEvent, Session, SessionResult, UserConnection } from '../state/types.js';
+import { builder } from './builder.js';
+import { ConnectionStateEnum } from './scalars.js';
+
+const SessionRef = builder.objectRef<Session>('Session').implement({
+  description: 'One live connection of a user to a chat gateway',
+  fields: (t) => ({
+    sessionId: t.exposeID('sessionId'),
+    userId: t.exposeID('userId'),
+    guildIds: t.exposeIDList('guildIds'),
+    roomId: t.exposeID('roomId', { nullable: true }),
+    nodeId: t.exposeID('nodeId', { nullable: true }),
+    connectedAt: t.expose('connectedAt', { type: 'DateTime' }),
+  }),
+});
+
+const UserConnectionRef = builder.objectRef<UserConnection>('UserConnection').implement({
+  description: 'A user is ONLINE while at least one of their sessions lives',
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    state: t.expose('state', { type: ConnectionStateEnum }),
+    sessionCount: t.exposeInt('sessionCount'),
+    roomId: t.exposeID('roomId', { nullable: true, description: 'Study room of the newest session that named one' }),
+    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true, description: 'When the user last went offline' }),
+  }),
+});
+
+const SessionResultRef = builder.objectRef<SessionResult>('SessionResult').implement({
+  fields: (t) => ({
+    changed: t.exposeBoolean('changed', { description: 'false for a retry or a no-op (unknown session)' }),
+    session: t.expose('session', { type: SessionRef, nullable: true }),
+    connection: t.expose('connection', { type: UserConnectionRef, nullable: true }),
+  }),
+});
+
+const PresenceEventRef = builder.objectRef<PresenceEvent>('PresenceEvent').implement({
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    state: t.expose('state', { type: ConnectionStateEnum }),
+    previousState: t.expose('previousState', { type: ConnectionStateEnum }),
+    sessionCount: t.exposeInt('sessionCount'),
+    guildIds: t.exposeIDList('guildIds', { description: 'Guilds this transition applies to' }),
+    at: t.expose('at', { type: 'DateTime' }),
+  }),
+});
+
+const ConnectSessionInput = builder.inputType('ConnectSessionInput', {
+  fields: (t) => ({
+    sessionId: t.id({ required: true }),
+    userId: t.id({ required: true }),
+    guildIds: t.idList(),
+    roomId: t.id(),
+    nodeId: t.id({ description: 'Gateway node holding the session' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  connectionStates: t.field({
+    type: [UserConnectionRef],
+    description: 'Same order as userIds; unknown users are OFFLINE',
+    args: { userIds: t.arg.idList({ required: true }) },
+    resolve: (_root, { userIds }, { state }) => state.connectionStates(userIds),
+  }),
+  session: t.field({
+    type: SessionRef,
+    nullable: true,
+    args: { sessionId: t.arg.id({ required: true }) },
+    resolve: (_root, { sessionId }, { state }) => state.session(sessionId),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  connectSession: t.field({
+    type: SessionResultRef,
+    args: { input: t.arg({ type: ConnectSessionInput, required: true }) },
+    resolve: (_root, { input }, { state }) => state.connectSession(input),
+  }),
+  disconnectSession: t.field({
+    type: SessionResultRef,
+    args: { sessionId: t.arg.id({ required: true }) },
+    resolve: (_root, { sessionId }, { state }) => state.disconnectSession(sessionId),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  presenceChanged: t.field({
+    type: PresenceEventRef,
+    description: 'ONLINE/OFFLINE transitions of the given users, or as seen from a guild; one filter is required',
+    args: { guildId: t.arg.id(), userIds: t.arg.idList() },
+    subscribe: (_root, args, { state }) => state.presenceChanged(args),
+    resolve: (event) => event,
+  }),
+}));

@@ -1,0 +1,65 @@
+import type { VoiceChannel, VoiceStateChange } from '../state/types.js';
+import { builder } from './builder.js';
+
+const VoiceChangeEnum = builder.enumType('VoiceChange', { values: ['JOINED', 'LEFT', 'MOVED'] as const });
+
+const VoiceChannelRef = builder.objectRef<VoiceChannel>('VoiceChannel').implement({
+  fields: (t) => ({
+    guildId: t.exposeID('guildId'),
+    channelId: t.exposeID('channelId'),
+    userIds: t.exposeIDList('userIds'),
+  }),
+});
+
+const VoiceStateChangeRef = builder.objectRef<VoiceStateChange>('VoiceStateChange').implement({
+  description: 'JOINED adds userId to channelId, MOVED moves it from previousChannelId, LEFT removes it from channelId',
+  fields: (t) => ({
+    changed: t.exposeBoolean('changed', { description: 'false for a retry or a no-op; type is then null' }),
+    type: t.expose('type', { type: VoiceChangeEnum, nullable: true }),
+    guildId: t.exposeID('guildId'),
+    channelId: t.exposeID('channelId', { nullable: true }),
+    previousChannelId: t.exposeID('previousChannelId', { nullable: true }),
+    userId: t.exposeID('userId'),
+    at: t.expose('at', { type: 'DateTime' }),
+  }),
+});
+
+const VoiceChannelInput = builder.inputType('VoiceChannelInput', {
+  fields: (t) => ({
+    guildId: t.id({ required: true }),
+    channelId: t.id({ required: true }),
+    userId: t.id({ required: true }),
+  }),
+});
+
+builder.queryField('channelStates', (t) =>
+  t.field({
+    type: [VoiceChannelRef],
+    description: 'Voice channels of the guild that have members',
+    args: { guildId: t.arg.id({ required: true }) },
+    resolve: (_root, { guildId }, { state }) => state.channelStates(guildId),
+  }),
+);
+
+builder.mutationFields((t) => ({
+  joinVoiceChannel: t.field({
+    type: VoiceStateChangeRef,
+    args: { input: t.arg({ type: VoiceChannelInput, required: true }) },
+    resolve: (_root, { input }, { state }) => state.joinVoiceChannel(input),
+  }),
+  leaveVoiceChannel: t.field({
+    type: VoiceStateChangeRef,
+    args: { input: t.arg({ type: VoiceChannelInput, required: true }) },
+    resolve: (_root, { input }, { state }) => state.leaveVoiceChannel(input),
+  }),
+}));
+
+builder.subscriptionField('channelStateChanged', (t) =>
+  t.field({
+    type: VoiceStateChangeRef,
+    description: 'Every voice change in the guild',
+    args: { guildId: t.arg.id({ required: true }) },
+    subscribe: (_root, { guildId }, { state }) => state.channelStateChanged(guildId),
+    resolve: (change) => change,
+  }),
+);

@@ -1,0 +1,64 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createEventBus, type EventBus } from '../pubsub/event-bus.js';
+import { createMemoryTransport } from '../pubsub/memory-transport.js';
+import { createRedisTransport } from '../pubsub/redis-transport.js';
+import { createMemoryEngine } from './memory/engine.js';
+import { createRedisClients, waitReady } from './redis/clients.js';
+import { createRedisEngine } from './redis/engine.js';
+import { createStateService, type StateService } from './service.js';
+
+export interface StateRuntime {
+  engine: 'memory' | 'redis';
+  service: StateService;
+  bus: EventBus;
+  close(): Promise<void>;
+}
+
+type StateConfig = Pick<
+  Config,
+  'redisUrl' | 'keyPrefix' | 'presenceRetentionSeconds' | 'subscriptionBufferSize' | 'redisCommandTimeoutMs'
+>;
+
+/** Picks the engine from the configuration: Redis when REDIS_URL is set, memory otherwise. */
+export async function createState(config: StateConfig, clock: Clock, logger: Logger): Promise<StateRuntime> {
+  const busOptions = { bufferSize: config.subscriptionBufferSize, subscribeTimeoutMs: 2 * config.redisCommandTimeoutMs };
+
+  if (!config.redisUrl) {
+    const bus = createEventBus(createMemoryTransport(), busOptions);
+    const engine = createMemoryEngine({ bus, clock, presenceRetentionSeconds: config.presenceRetentionSeconds });
+    return {
+      engine: 'memory',
+      bus,
+      service: createStateService({ engine, bus, clock }),
+      close: async () => {
+        await engine.close();
+        await bus.close();
+      },
+    };
+  }
+
+  const clients = createRedisClients({ url: config.redisUrl, logger, commandTimeoutMs: config.redisCommandTimeoutMs });
+  const bus = createEventBus(
+    createRedisTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix: config.keyPrefix }),
+    busOptions,
+  );
+  const engine = createRedisEngine({
+    client: clients.command,
+    keyPrefix: config.keyPrefix,
+    presenceRetentionSeconds: config.presenceRetentionSeconds,
+  });
+  if (!(await waitReady(clients.command, 5_000))) {
+    logger.warn('redis not reachable yet; answering STATE_UNAVAILABLE until it is', {});
+  }
+  return {
+    engine: 'redis',
+    bus,
+    service: createStateService({ engine, bus, clock }),
+    close: async () => {
+      await bus.close();
+      await clients.close();
+    },
+  };
+}

@@ -1,0 +1,245 @@
+import type { Clock } from '../../clock.js';
+import { badInput } from '../../errors.js';
+import type { EventBus } from '../../pubsub/event-bus.js';
+import { topics } from '../../pubsub/topics.js';
+import type { EngineOptions, StateEngine } from '../engine.js';
+import {
+  groupChannels,
+  sameContent,
+  sessionContent,
+  toConnection,
+  toSession,
+  voiceChange,
+  type SessionRecord,
+} from '../records.js';
+import type { ConnectionState } from '../types.js';
+
+interface UserRecord {
+  sessions: Map<string, SessionRecord>;
+  seq: number;
+  lastSeenAt: number | null;
+  voice: { guildId: string; channelId: string } | null;
+  /** Offline records are dropped after this time (epoch ms); null while live. */
+  expiresAt: number | null;
+}
+
+interface Summary {
+  count: number;
+  guilds: Set<string>;
+  rooms: Set<string>;
+  room: string | null;
+}
+
+function summarize(sessions: Map<string, SessionRecord>): Summary {
+  const s: Summary = { count: 0, guilds: new Set(), rooms: new Set(), room: null };
+  let roomSeq = -1;
+  for (const rec of sessions.values()) {
+    s.count += 1;
+    for (const g of rec.g ?? []) s.guilds.add(g);
+    if (rec.r !== undefined) {
+      s.rooms.add(rec.r);
+      if (rec.q > roomSeq) [s.room, roomSeq] = [rec.r, rec.q];
+    }
+  }
+  return s;
+}
+
+/** Members of `a` missing from `b`, sorted (the order the Lua scripts use). */
+const missingFrom = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x)).sort();
+
+export interface MemoryEngineOptions extends EngineOptions {
+  bus: EventBus;
+  clock: Clock;
+}
+
+/**
+ * The single-process engine: the same rules as the Lua scripts, on Maps.
+ * Each method runs synchronously up to its publishes, so every step is atomic.
+ */
+export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: MemoryEngineOptions): StateEngine {
+  const users = new Map<string, UserRecord>();
+  const sessionOwners = new Map<string, string>();
+  const voice = new Map<string, Map<string, string>>(); // guildId → userId → channelId
+  const retentionMs = presenceRetentionSeconds * 1000;
+  // Publishing never fails in memory; events are queued in order and sent after the step.
+  const publish = bus.publish.bind(bus) as (topic: string, payload: unknown) => Promise<void>;
+
+  const liveUser = (userId: string): UserRecord | undefined => {
+    const user = users.get(userId);
+    if (user && user.expiresAt !== null && user.expiresAt <= clock.now()) {
+      users.delete(userId);
+      return undefined;
+    }
+    return user;
+  };
+
+  const userFor = (userId: string): UserRecord => {
+    let user = liveUser(userId);
+    if (!user) {
+      user = { sessions: new Map(), seq: 0, lastSeenAt: null, voice: null, expiresAt: null };
+      users.set(userId, user);
+    }
+    return user;
+  };
+
+  function publishPresence(
+    userId: string,
+    state: ConnectionState,
+    count: number,
+    guildIds: string[],
+    at: number,
+    userChanged: boolean,
+  ) {
+    if (guildIds.length === 0 && !userChanged) return;
+    const event = { userId, state, previousState: state === 'ONLINE' ? 'OFFLINE' : 'ONLINE', sessionCount: count, guildIds, at } as const;
+    if (userChanged) void publish(topics.presenceUser(userId), event);
+    for (const g of guildIds) void publish(topics.presenceGuild(g), event);
+  }
+
+  function publishRoomOut(roomId: string, userId: string, at: number) {
+    const event = { type: 'ROOM_OUT', roomId, userId, targetUserId: null, alertCount: null, message: null, at } as const;
+    void publish(topics.room(roomId), event);
+    void publish(topics.allRooms(), event);
+  }
+
+  function endVoice(userId: string, user: UserRecord, at: number) {
+    if (!user.voice) return;
+    const { guildId, channelId } = user.voice;
+    const members = voice.get(guildId);
+    members?.delete(userId);
+    if (members?.size === 0) voice.delete(guildId);
+    user.voice = null;
+    void publish(topics.voiceGuild(guildId), voiceChange({ guildId, channelId, userId }, at, 'LEFT'));
+  }
+
+  const retire = (user: UserRecord, now: number) => {
+    user.expiresAt = now + retentionMs;
+  };
+
+  return {
+    async connectSession(input, now) {
+      const owner = sessionOwners.get(input.sessionId);
+      if (owner !== undefined && owner !== input.userId) {
+        throw badInput(`session ${input.sessionId} belongs to another user`);
+      }
+      const user = userFor(input.userId);
+      const before = summarize(user.sessions);
+      const old = user.sessions.get(input.sessionId);
+      const content = sessionContent(input);
+      if (old && sameContent(old, content)) {
+        return {
+          changed: false,
+          session: toSession(input.sessionId, input.userId, old),
+          connection: toConnection(input.userId, before.count, before.room, user.lastSeenAt),
+        };
+      }
+      user.seq += 1;
+      const record: SessionRecord = { ...content, t: old ? old.t : now, q: user.seq };
+      user.sessions.set(input.sessionId, record);
+      sessionOwners.set(input.sessionId, input.userId);
+      user.expiresAt = null;
+      const after = summarize(user.sessions);
+
+      publishPresence(input.userId, 'ONLINE', after.count, missingFrom(after.guilds, before.guilds), now, before.count === 0);
+      publishPresence(input.userId, 'OFFLINE', after.count, missingFrom(before.guilds, after.guilds), now, false);
+      for (const roomId of missingFrom(before.rooms, after.rooms)) publishRoomOut(roomId, input.userId, now);
+
+      return {
+        changed: true,
+        session: toSession(input.sessionId, input.userId, record),
+        connection: toConnection(input.userId, after.count, after.room, user.lastSeenAt),
+      };
+    },
+
+    async disconnectSession(sessionId, now) {
+      const userId = sessionOwners.get(sessionId);
+      const unchanged = { changed: false, session: null, connection: null };
+      if (userId === undefined) return unchanged;
+      sessionOwners.delete(sessionId);
+      const user = liveUser(userId);
+      const record = user?.sessions.get(sessionId);
+      if (!user || !record) return unchanged;
+
+      const before = summarize(user.sessions);
+      user.sessions.delete(sessionId);
+      const after = summarize(user.sessions);
+      if (after.count === 0) {
+        endVoice(userId, user, now);
+        user.lastSeenAt = now;
+        retire(user, now);
+      }
+      for (const roomId of missingFrom(before.rooms, after.rooms)) publishRoomOut(roomId, userId, now);
+      publishPresence(userId, 'OFFLINE', after.count, missingFrom(before.guilds, after.guilds), now, after.count === 0);
+
+      return {
+        changed: true,
+        session: toSession(sessionId, userId, record),
+        connection: toConnection(userId, after.count, after.room, user.lastSeenAt),
+      };
+    },
+
+    async getSession(sessionId) {
+      const userId = sessionOwners.get(sessionId);
+      const record = userId === undefined ? undefined : liveUser(userId)?.sessions.get(sessionId);
+      return userId === undefined || !record ? null : toSession(sessionId, userId, record);
+    },
+
+    async connectionStates(userIds) {
+      return userIds.map((userId) => {
+        const user = liveUser(userId);
+        if (!user) return toConnection(userId, 0, null, null);
+        const s = summarize(user.sessions);
+        return toConnection(userId, s.count, s.room, user.lastSeenAt);
+      });
+    },
+
+    async joinVoice(input, now) {
+      const user = userFor(input.userId);
+      const current = user.voice;
+      if (current?.guildId === input.guildId && current.channelId === input.channelId) {
+        return voiceChange(input, now, null);
+      }
+      let members = voice.get(input.guildId);
+      if (!members) voice.set(input.guildId, (members = new Map()));
+      if (current?.guildId === input.guildId) {
+        members.set(input.userId, input.channelId);
+        user.voice = { guildId: input.guildId, channelId: input.channelId };
+        const change = voiceChange(input, now, 'MOVED', current.channelId);
+        void publish(topics.voiceGuild(input.guildId), change);
+        return change;
+      }
+      endVoice(input.userId, user, now);
+      members = voice.get(input.guildId) ?? new Map<string, string>();
+      voice.set(input.guildId, members);
+      members.set(input.userId, input.channelId);
+      user.voice = { guildId: input.guildId, channelId: input.channelId };
+      user.expiresAt = null;
+      const change = voiceChange(input, now, 'JOINED');
+      void publish(topics.voiceGuild(input.guildId), change);
+      return change;
+    },
+
+    async leaveVoice(input, now) {
+      const user = liveUser(input.userId);
+      const current = user?.voice;
+      if (!user || current?.guildId !== input.guildId || current.channelId !== input.channelId) {
+        return voiceChange(input, now, null);
+      }
+      endVoice(input.userId, user, now);
+      if (user.sessions.size === 0) retire(user, now);
+      return voiceChange(input, now, 'LEFT');
+    },
+
+    async channelStates(guildId) {
+      return groupChannels(guildId, voice.get(guildId) ?? []);
+    },
+
+    async ping() {},
+
+    async close() {
+      users.clear();
+      sessionOwners.clear();
+      voice.clear();
+    },
+  };
+}

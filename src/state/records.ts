@@ -1,0 +1,77 @@
+import type { ConnectSessionInput, Session, UserConnection, VoiceChannel, VoiceChange, VoiceStateChange } from './types.js';
+
+/** How a session is stored: short names, absent fields omitted (never null). */
+export interface SessionRecord {
+  g?: string[];
+  r?: string;
+  n?: string;
+  /** connected at, epoch ms */
+  t: number;
+  /** per-user sequence of connects and updates; the newest room wins */
+  q: number;
+}
+
+export type SessionContent = Pick<SessionRecord, 'g' | 'r' | 'n'>;
+
+export function sessionContent(input: ConnectSessionInput): SessionContent {
+  const content: SessionContent = {};
+  if (input.guildIds.length > 0) content.g = input.guildIds;
+  if (input.roomId !== null) content.r = input.roomId;
+  if (input.nodeId !== null) content.n = input.nodeId;
+  return content;
+}
+
+export const sameContent = (a: SessionContent, b: SessionContent) =>
+  (a.g ?? []).join('\n') === (b.g ?? []).join('\n') && a.r === b.r && a.n === b.n;
+
+export const toSession = (sessionId: string, userId: string, rec: SessionRecord): Session => ({
+  sessionId,
+  userId,
+  guildIds: rec.g ?? [],
+  roomId: rec.r ?? null,
+  nodeId: rec.n ?? null,
+  connectedAt: rec.t,
+});
+
+export const toConnection = (
+  userId: string,
+  sessionCount: number,
+  roomId: string | null,
+  lastSeenAt: number | null,
+): UserConnection => ({
+  userId,
+  state: sessionCount > 0 ? 'ONLINE' : 'OFFLINE',
+  sessionCount,
+  roomId: sessionCount > 0 ? roomId : null,
+  lastSeenAt,
+});
+
+/** Groups userId → channelId pairs into channels, sorted by id for stable output. */
+export function groupChannels(guildId: string, members: Iterable<[string, string]>): VoiceChannel[] {
+  const byChannel = new Map<string, string[]>();
+  for (const [userId, channelId] of members) {
+    const list = byChannel.get(channelId);
+    if (list) list.push(userId);
+    else byChannel.set(channelId, [userId]);
+  }
+  return [...byChannel.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([channelId, userIds]) => ({ guildId, channelId, userIds: userIds.sort() }));
+}
+
+export function voiceChange(
+  input: { guildId: string; channelId: string; userId: string },
+  at: number,
+  type: VoiceChange | null,
+  previousChannelId: string | null = null,
+): VoiceStateChange {
+  return {
+    changed: type !== null,
+    type,
+    guildId: input.guildId,
+    channelId: input.channelId,
+    previousChannelId,
+    userId: input.userId,
+    at,
+  };
+}

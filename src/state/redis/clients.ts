@@ -1,0 +1,75 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../../logger.js';
+
+export interface RedisClients {
+  /** Commands and scripts: fails fast while Redis is away instead of queueing. */
+  command: Redis;
+  /** SUBSCRIBE only: queues while away and resubscribes after a reconnect. */
+  subscriber: Redis;
+  close(): Promise<void>;
+}
+
+export interface RedisClientOptions {
+  url: string;
+  logger: Logger;
+  /** A command that takes longer fails with STATE_UNAVAILABLE. @default 1000 */
+  commandTimeoutMs?: number;
+}
+
+const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1_000); // reconnect within 1 s at most
+
+export function createRedisClients({ url, logger, commandTimeoutMs = 1_000 }: RedisClientOptions): RedisClients {
+  const command = new Redis(url, {
+    enableOfflineQueue: false, // answer at once while Redis is away
+    maxRetriesPerRequest: 0, // a command in flight when the link drops fails, it is not replayed
+    commandTimeout: commandTimeoutMs,
+    retryStrategy,
+    connectionName: 'state-server:command',
+  });
+  const subscriber = new Redis(url, {
+    maxRetriesPerRequest: null, // subscriptions wait for Redis to come back
+    retryStrategy,
+    connectionName: 'state-server:subscriber',
+  });
+
+  let lastError = '';
+  for (const [role, client] of [
+    ['command', command],
+    ['subscriber', subscriber],
+  ] as const) {
+    client.on('error', (error: Error) => {
+      // One line per distinct error, not one per reconnect attempt.
+      if (error.message !== lastError) logger.warn('redis error', { role, error: error.message });
+      lastError = error.message;
+    });
+    client.on('ready', () => {
+      lastError = '';
+      logger.info('redis ready', { role });
+    });
+  }
+
+  return {
+    command,
+    subscriber,
+    async close() {
+      await Promise.allSettled([command.quit(), subscriber.quit()]);
+      command.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/** Resolves when the client is ready or the time is up; the server starts either way. */
+export function waitReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.on('ready', onReady);
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * Every Redis key the engine uses, built in one place. The `{…}` hash tag puts
+ * all of a user's (or a guild's) data in one Cluster slot. `lua/lib.lua`
+ * builds the same names for keys a script only learns while it runs.
+ */
+export function createKeys(prefix: string) {
+  return {
+    /** HASH: the user's sessions (`s:<sessionId>`), `n` session count, `room`, `last` (lastSeenAt), `vg`/`vc` voice guild and channel, `q` sequence. */
+    user: (userId: string) => `${prefix}user:{${userId}}`,
+    /** STRING: sessionId → userId, so a disconnect needs only the session id. */
+    session: (sessionId: string) => `${prefix}session:{${sessionId}}`,
+    /** HASH: userId → channelId for everyone in a voice channel of the guild. */
+    voice: (guildId: string) => `${prefix}guild:{${guildId}}:voice`,
+    /** A pub/sub channel for a topic of `src/pubsub/topics.ts`. */
+    channel: (topic: string) => `${prefix}${topic}`,
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import type { Redis, Result } from 'ioredis';
+
+type Arg = string | number;
+
+/** The scripts under `lua/`, with how many of their arguments are keys. */
+const scripts = {
+  connectSession: { file: 'connect-session.lua', keys: 2 },
+  disconnectSession: { file: 'disconnect-session.lua', keys: 1 },
+  joinVoice: { file: 'join-voice.lua', keys: 2 },
+  leaveVoice: { file: 'leave-voice.lua', keys: 2 },
+} as const;
+
+export type ScriptName = keyof typeof scripts;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    connectSession(...args: Arg[]): Result<unknown, Context>;
+    disconnectSession(...args: Arg[]): Result<unknown, Context>;
+    joinVoice(...args: Arg[]): Result<unknown, Context>;
+    leaveVoice(...args: Arg[]): Result<unknown, Context>;
+  }
+}
+
+const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
+
+/**
+ * Registers every script on the client with `defineCommand`: ioredis sends
+ * EVALSHA and falls back to EVAL once, so each call is one round trip.
+ */
+export function defineScripts(client: Redis): void {
+  const lib = read('lib.lua');
+  for (const [name, { file, keys }] of Object.entries(scripts)) {
+    client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
+  }
+}

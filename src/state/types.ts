@@ -1,0 +1,78 @@
+/** Domain values exchanged between the schema, the state service and its engines. Times are epoch ms. */
+
+export type ConnectionState = 'ONLINE' | 'OFFLINE';
+export type VoiceChange = 'JOINED' | 'LEFT' | 'MOVED';
+export type RoomEventType = 'ALERT' | 'KICK_OUT' | 'KICK_OUT_BY_ALERT' | 'DELEGATE' | 'ROOM_OUT';
+
+export interface Session {
+  sessionId: string;
+  userId: string;
+  guildIds: string[];
+  roomId: string | null;
+  nodeId: string | null;
+  connectedAt: number;
+}
+
+export interface UserConnection {
+  userId: string;
+  state: ConnectionState;
+  sessionCount: number;
+  roomId: string | null;
+  lastSeenAt: number | null;
+}
+
+export interface SessionResult {
+  changed: boolean;
+  session: Session | null;
+  connection: UserConnection | null;
+}
+
+export interface VoiceChannel {
+  guildId: string;
+  channelId: string;
+  userIds: string[];
+}
+
+export interface VoiceStateChange {
+  changed: boolean;
+  type: VoiceChange | null;
+  guildId: string;
+  channelId: string | null;
+  previousChannelId: string | null;
+  userId: string;
+  at: number;
+}
+
+export interface PresenceEvent {
+  userId: string;
+  state: ConnectionState;
+  previousState: ConnectionState;
+  sessionCount: number;
+  /** The guilds whose view of this user changed with this event. */
+  guildIds: string[];
+  at: number;
+}
+
+export interface RoomEvent {
+  type: RoomEventType;
+  roomId: string;
+  userId: string;
+  targetUserId: string | null;
+  alertCount: number | null;
+  message: string | null;
+  at: number;
+}
+
+export interface ConnectSessionInput {
+  sessionId: string;
+  userId: string;
+  guildIds: string[];
+  roomId: string | null;
+  nodeId: string | null;
+}
+
+export interface VoiceChannelInput {
+  guildId: string;
+  channelId: string;
+  userId: string;
+}
