@@ -24,6 +24,8 @@ export interface EventBus {
     topics: Array<Topic<K>>,
     options?: SubscribeOptions<TopicPayloads[K]>,
   ): Promise<AsyncIterableIterator<TopicPayloads[K]>>;
+  /** Live subscriptions of this process (for readiness of tests and metrics). */
+  activeSubscriptions(): number;
   close(): Promise<void>;
 }
 
@@ -40,14 +42,20 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
     subscribeTimeoutMs = 2_000, // a subscription never waits longer on Redis
   } = options;
 
+  let active = 0;
+
   return {
     publish: (topic, payload) => transport.publish(topic, payload),
+    activeSubscriptions: () => active,
 
     async subscribe(topicList, { filter } = {}) {
       const ids: number[] = [];
       let closed = false;
+      let counted = false;
       const release = () => {
         closed = true;
+        if (counted) active -= 1;
+        counted = false;
         for (const id of ids.splice(0)) transport.unsubscribe(id);
       };
       type Payload = Parameters<NonNullable<typeof filter>>[0];
@@ -77,6 +85,8 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
       } finally {
         clearTimeout(timer);
       }
+      active += 1;
+      counted = true;
       return iterator;
     },
 

@@ -66,7 +66,7 @@ const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
 
 export function createStateService({ engine, bus, clock }: StateServiceDeps): StateService {
   return {
-    connectSession(input) {
+    async connectSession(input) {
       const valid = {
         sessionId: assertId(input.sessionId, 'sessionId'),
         userId: assertId(input.userId, 'userId'),
@@ -77,19 +77,19 @@ export function createStateService({ engine, bus, clock }: StateServiceDeps): St
       return engine.connectSession(valid, clock.now());
     },
 
-    disconnectSession: (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
+    disconnectSession: async (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
 
-    session: (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
+    session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
 
-    connectionStates: (userIds) => engine.connectionStates(assertIdList(userIds, 'userIds')),
+    connectionStates: async (userIds) => engine.connectionStates(assertIdList(userIds, 'userIds')),
 
-    joinVoiceChannel: (input) => engine.joinVoice(voiceInput(input), clock.now()),
+    joinVoiceChannel: async (input) => engine.joinVoice(voiceInput(input), clock.now()),
 
-    leaveVoiceChannel: (input) => engine.leaveVoice(voiceInput(input), clock.now()),
+    leaveVoiceChannel: async (input) => engine.leaveVoice(voiceInput(input), clock.now()),
 
-    channelStates: (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
+    channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
 
-    presenceChanged({ guildId, userIds }) {
+    async presenceChanged({ guildId, userIds }) {
       const users = userIds === null || userIds === undefined ? null : assertIdSet(userIds, 'userIds');
       if (guildId === null || guildId === undefined) {
         if (!users || users.length === 0) throw badInput('presenceChanged needs a guildId or at least one userId');
@@ -101,7 +101,7 @@ export function createStateService({ engine, bus, clock }: StateServiceDeps): St
       return bus.subscribe([topics.presenceGuild(guild)], only ? { filter: (e) => only.has(e.userId) } : {});
     },
 
-    channelStateChanged: (guildId) => bus.subscribe([topics.voiceGuild(assertId(guildId, 'guildId'))]),
+    channelStateChanged: async (guildId) => bus.subscribe([topics.voiceGuild(assertId(guildId, 'guildId'))]),
 
     async ready() {
       try {
