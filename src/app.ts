@@ -50,7 +50,16 @@ export async function buildApp(config: Config, { clock = systemClock, logger = s
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: { subscriptionsProtocol: 'WS', title: 'state-server' },
-    maskedErrors: { maskError: (error) => maskError(error) },
+    maskedErrors: {
+      maskError: (error) => {
+        const masked = maskError(error);
+        if (masked.extensions.code === ErrorCode.INTERNAL) {
+          const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+          logger.error('unexpected error', { error: String(cause), stack: cause instanceof Error ? cause.stack : undefined });
+        }
+        return masked;
+      },
+    },
     context: (): Context => ({ state: state.service }),
     logging: {
       debug: (...args) => logger.debug(String(args[0])),

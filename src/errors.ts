@@ -61,8 +61,8 @@ export function maskError(error: unknown): GraphQLError {
       });
     }
     // Errors graphql-js raises itself (variable coercion, argument values)
-    // have no original error and describe the caller's input.
-    if (!original) {
+    // wrap nothing or another GraphQLError, and describe the caller's input.
+    if (!original || original instanceof GraphQLError) {
       if (typeof error.extensions?.code === 'string') return error;
       return new GraphQLError(error.message, {
         nodes: error.nodes,

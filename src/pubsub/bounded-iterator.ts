@@ -43,6 +43,7 @@ export function createBoundedIterator<T>(limit: number, onClose: () => void): Bo
       if (queue.length > 0) return Promise.resolve({ value: queue.shift() as T, done: false });
       if (failure) {
         const error = failure;
+        failure = null; // reported once; the iterator is done after it
         finish();
         return Promise.reject(error);
       }

@@ -49,7 +49,7 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
     keyPrefix: config.keyPrefix,
     presenceRetentionSeconds: config.presenceRetentionSeconds,
   });
-  if (!(await waitReady(clients.command, 5_000))) {
+  if (!(await waitReady(clients.command, 2 * config.redisCommandTimeoutMs))) {
     logger.warn('redis not reachable yet; answering STATE_UNAVAILABLE until it is', {});
   }
   return {

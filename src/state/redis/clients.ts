@@ -52,7 +52,11 @@ export function createRedisClients({ url, logger, commandTimeoutMs = 1_000 }: Re
     command,
     subscriber,
     async close() {
-      await Promise.allSettled([command.quit(), subscriber.quit()]);
+      // QUIT lets replies in flight arrive; a client that is not connected
+      // would queue it forever, so that one is just dropped.
+      await Promise.allSettled(
+        [command, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())),
+      );
       command.disconnect();
       subscriber.disconnect();
     },

@@ -1,0 +1,68 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { redisUrl } from '../utils/engines.js';
+import { freePort, hasRedisServerBinary, startRedisServer } from '../utils/redis-server.js';
+import { CONNECT, PRESENCE } from '../utils/operations.js';
+import { codeOf, gql, useServers } from '../utils/server.js';
+
+describe.skipIf(!redisUrl)('when Redis fails', () => {
+  const { start, wsClient } = useServers();
+
+  it('answers STATE_UNAVAILABLE fast and readiness 503 when Redis cannot be reached', async () => {
+    const server = await start('redis', { redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const began = Date.now();
+    const response = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
+    expect(Date.now() - began).toBeLessThan(1_000);
+    expect(codeOf(response)).toBe('STATE_UNAVAILABLE');
+    expect(JSON.stringify(response)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
+    expect((await fetch(`${server.base}/readiness`)).status).toBe(503);
+    expect((await fetch(`${server.base}/health`)).status).toBe(200);
+  });
+
+  it.skipIf(!hasRedisServerBinary())('recovers once Redis comes back, and subscriptions deliver again', async () => {
+    const redis = await startRedisServer();
+    try {
+      const server = await start('redis', { redisUrl: redis.url });
+      const client = wsClient(server);
+      await redis.stop();
+      const down = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
+      expect(codeOf(down)).toBe('STATE_UNAVAILABLE');
+      await redis.restart();
+      for (let i = 0; i < 100 && (await fetch(`${server.base}/readiness`)).status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const events: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        client.subscribe({ query: PRESENCE, variables: { userIds: ['u1'] } }, {
+          next: (r) => {
+            events.push((r.data as any)?.presenceChanged?.state);
+            resolve();
+          },
+          error: () => resolve(),
+          complete: () => resolve(),
+        });
+      });
+      while (server.app.state.bus.activeSubscriptions() < 1) await new Promise((r) => setTimeout(r, 20));
+      const up = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
+      expect(up.data?.connectSession.changed).toBe(true);
+      await done;
+      expect(events).toEqual(['ONLINE']);
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('masks unexpected Redis errors as INTERNAL without internals', async () => {
+    const server = await start('redis');
+    const raw = new Redis(redisUrl!);
+    try {
+      // A key of the wrong type makes the script fail inside Redis.
+      await raw.set(`${server.keyPrefix}user:{u1}`, 'not a hash');
+      const response = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
+      expect(response.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL' } });
+      expect(JSON.stringify(response)).not.toMatch(/WRONGTYPE|script|lua/i);
+    } finally {
+      raw.disconnect();
+    }
+  });
+});
