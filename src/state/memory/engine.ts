@@ -112,6 +112,14 @@ export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: Mem
     void publish(topics.voiceGuild(guildId), voiceChange({ guildId, channelId, userId }, at, 'LEFT'));
   }
 
+  // Records past retention are also dropped without being read, so a
+  // long-running process does not keep every user it ever saw.
+  const sweep = setInterval(() => {
+    const now = clock.now();
+    for (const [userId, user] of users) if (user.expiresAt !== null && user.expiresAt <= now) users.delete(userId);
+  }, 60_000);
+  sweep.unref();
+
   const retire = (user: UserRecord, now: number) => {
     user.expiresAt = now + retentionMs;
   };
@@ -237,6 +245,7 @@ export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: Mem
     async ping() {},
 
     async close() {
+      clearInterval(sweep);
       users.clear();
       sessionOwners.clear();
       voice.clear();
