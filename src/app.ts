@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from './logger.js';
 import type { Context } from './schema/builder.js';
 import { schema } from './schema/index.js';
 import { createState, type StateRuntime } from './state/create-state.js';
+import { startDayCloser } from './study/day-closer.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -108,6 +109,8 @@ export async function buildApp(config: Config, { clock = systemClock, logger = s
     wss,
   );
 
+  let stopDayCloser = () => {};
+
   return {
     state,
     server,
@@ -116,12 +119,14 @@ export async function buildApp(config: Config, { clock = systemClock, logger = s
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
+          stopDayCloser = startDayCloser(state.service, logger);
           const bound = (server.address() as AddressInfo).port;
           const shownHost = host === '0.0.0.0' ? 'localhost' : host;
           resolve({ port: bound, url: `http://${shownHost}:${bound}${GRAPHQL_PATH}` });
         });
       }),
     async stop() {
+      stopDayCloser();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {

@@ -18,6 +18,8 @@ export interface Config {
   readonly studyTimezone: string;
   /** How many days each day's study totals stay readable. @default 35 */
   readonly studyRetentionDays: number;
+  /** How long after its end a study day is closed (studyDayClosed); a final sync closes it sooner. @default 0 */
+  readonly studyCloseDelaySeconds: number;
   /** Events buffered per subscription before a slow consumer is cut off. @default 1000 */
   readonly subscriptionBufferSize: number;
   /** Fail a Redis command that takes longer than this. @default 1000 */
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     studyDayStart: dayStart(env),
     studyTimezone: timezone(env),
     studyRetentionDays: integer(env, 'STUDY_RETENTION_DAYS', 35, 1, 3650),
+    studyCloseDelaySeconds: integer(env, 'STUDY_CLOSE_DELAY_SECONDS', 0, 0, 86_400),
     subscriptionBufferSize: integer(env, 'SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
     redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
     production: env.NODE_ENV === 'production',

@@ -28,3 +28,21 @@ export function assertIdList(values: readonly unknown[], field: string, max = MA
 export function assertIdSet(values: readonly unknown[] | null | undefined, field: string, max = MAX_IDS): string[] {
   return [...new Set(assertIdList(values ?? [], field, max))].sort();
 }
+
+/** An integer within [min, max], else BAD_USER_INPUT naming the field. */
+export function assertInt(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw badInput(`${field} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+// Free text of room events: printable, with line breaks and tabs allowed.
+const TEXT = /^(?:[^\p{Cc}\p{Cs}]|[\n\t])*$/u;
+
+export function assertText(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string' || !TEXT.test(value) || [...value].length > max) {
+    throw badInput(`${field} must be at most ${max} printable characters`);
+  }
+  return value;
+}

@@ -5,8 +5,11 @@ import type { Topic, TopicKind, TopicPayloads } from './topics.js';
 /** The wire underneath the bus: Redis pub/sub or an in-process map. */
 export interface Transport {
   publish(channel: string, payload: unknown): Promise<void>;
-  /** Resolves once messages on `channel` will reach `listener`. */
-  subscribe(channel: string, listener: (payload: unknown) => void): Promise<number>;
+  /**
+   * Resolves once messages on `channel` (with `pattern`, on every channel
+   * starting with it) will reach `listener`.
+   */
+  subscribe(channel: string, listener: (payload: unknown) => void, pattern: boolean): Promise<number>;
   unsubscribe(id: number): void;
   close(): Promise<void>;
 }
@@ -45,7 +48,7 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
   let active = 0;
 
   return {
-    publish: (topic, payload) => transport.publish(topic, payload),
+    publish: (topic, payload) => transport.publish(topic.name, payload),
     activeSubscriptions: () => active,
 
     async subscribe(topicList, { filter } = {}) {
@@ -69,7 +72,7 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
         timer = setTimeout(() => reject(stateUnavailable()), subscribeTimeoutMs);
       });
       const pending = topicList.map((topic) =>
-        transport.subscribe(topic, listener).then((id) => {
+        transport.subscribe(topic.name, listener, topic.pattern).then((id) => {
           // A subscription that completes after we gave up must not leak.
           if (closed) transport.unsubscribe(id);
           else ids.push(id);

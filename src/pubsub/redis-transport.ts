@@ -3,6 +3,9 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import type { Transport } from './event-bus.js';
 
+/** Escapes Redis glob characters so only our trailing `*` is a wildcard. */
+const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
 export interface RedisTransportOptions {
   /** Publishes; may be the fail-fast command client. */
   publisher: Redis;
@@ -34,12 +37,14 @@ export function createRedisTransport({ publisher, subscriber, keyPrefix }: Redis
     async publish(channel, payload) {
       await pubsub.publish(keyPrefix + channel, payload);
     },
-    async subscribe(channel, listener) {
+    async subscribe(channel, listener, pattern) {
       // A SUBSCRIBE queued before the connection is ready can be acknowledged
       // while the first messages after it are lost (seen in about 3% of tries),
       // so subscriptions are only sent on a ready connection.
       if (subscriber.status !== 'ready') await once(subscriber, 'ready');
-      const id = await pubsub.subscribe(keyPrefix + channel, listener);
+      const id = pattern
+        ? await pubsub.subscribe(globEscape(keyPrefix + channel) + '*', listener, { pattern: true })
+        : await pubsub.subscribe(keyPrefix + channel, listener);
       known.add(id);
       return id;
     },

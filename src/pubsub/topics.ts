@@ -1,4 +1,4 @@
-import type { PresenceEvent, RoomEvent, VoiceStateChange } from '../state/types.js';
+import type { PresenceEvent, RoomEvent, StudyDayClosed, StudyTimeEvent, VoiceStateChange } from '../state/types.js';
 
 /**
  * Every pub/sub topic and the payload it carries. Names are relative to the
@@ -10,25 +10,34 @@ export interface TopicPayloads {
   presenceGuild: PresenceEvent;
   voiceGuild: VoiceStateChange;
   room: RoomEvent;
-  allRooms: RoomEvent;
+  studyUser: StudyTimeEvent;
+  studyDayClosed: StudyDayClosed;
 }
 
 export type TopicKind = keyof TopicPayloads;
 
-/** A topic name tagged with the kind of payload it carries. */
-export type Topic<K extends TopicKind> = string & { readonly __topic: K };
+/** A channel name, or with `pattern` every channel that starts with it, tagged with its payload. */
+export interface Topic<K extends TopicKind> {
+  readonly kind: K;
+  readonly name: string;
+  readonly pattern: boolean;
+}
 
-const named = <K extends TopicKind>(name: string) => name as Topic<K>;
+const topic = <K extends TopicKind>(kind: K, name: string, pattern = false): Topic<K> => ({ kind, name, pattern });
 
 export const topics = {
   /** ONLINE/OFFLINE transitions of one user. */
-  presenceUser: (userId: string) => named<'presenceUser'>(`presence:user:${userId}`),
+  presenceUser: (userId: string) => topic('presenceUser', `presence:user:${userId}`),
   /** Transitions of users as seen from one guild. */
-  presenceGuild: (guildId: string) => named<'presenceGuild'>(`presence:guild:${guildId}`),
+  presenceGuild: (guildId: string) => topic('presenceGuild', `presence:guild:${guildId}`),
   /** Voice joins, moves and leaves in one guild. */
-  voiceGuild: (guildId: string) => named<'voiceGuild'>(`voice:guild:${guildId}`),
+  voiceGuild: (guildId: string) => topic('voiceGuild', `voice:guild:${guildId}`),
   /** Control events of one study room. */
-  room: (roomId: string) => named<'room'>(`room:${roomId}`),
-  /** Control events of every room, in publish order. */
-  allRooms: () => named<'allRooms'>('rooms'),
+  room: (roomId: string) => topic('room', `room:${roomId}`),
+  /** Control events of every room: one pattern subscription, so each event is published once. */
+  allRooms: () => topic('room', 'room:', true),
+  /** Changes of one user's study time or timer. */
+  studyUser: (userId: string) => topic('studyUser', `study:user:${userId}`),
+  /** One event per study day, when it closes. */
+  studyDayClosed: () => topic('studyDayClosed', 'study:day-closed'),
 };

@@ -14,6 +14,8 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
     /** Epoch milliseconds inside, ISO 8601 on the wire. */
     DateTime: { Input: number; Output: number };
+    /** A study day, `YYYY-MM-DD`. */
+    Date: { Input: string; Output: string };
   };
 }>({
   defaultFieldNullability: false,

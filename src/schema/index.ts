@@ -2,6 +2,8 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './presence.js';
 import './voice.js';
+import './study.js';
+import './rooms.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,5 +1,6 @@
 import { Kind } from 'graphql';
 import { badInput } from '../errors.js';
+import { isDay } from '../study/calendar.js';
 import { builder } from './builder.js';
 
 function parseInstant(value: unknown): number {
@@ -13,6 +14,18 @@ builder.scalarType('DateTime', {
   serialize: (value) => new Date(value).toISOString(),
   parseValue: parseInstant,
   parseLiteral: (ast) => parseInstant(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+function parseDay(value: unknown): string {
+  if (typeof value !== 'string' || !isDay(value)) throw badInput('Date must be a calendar date, YYYY-MM-DD');
+  return value;
+}
+
+builder.scalarType('Date', {
+  description: 'A study day, YYYY-MM-DD: the local date (in STUDY_TIMEZONE) on which the day starts',
+  serialize: (value) => value,
+  parseValue: parseDay,
+  parseLiteral: (ast) => parseDay(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
 export const ConnectionStateEnum = builder.enumType('ConnectionState', {

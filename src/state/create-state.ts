@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { createEventBus, type EventBus } from '../pubsub/event-bus.js';
 import { createMemoryTransport } from '../pubsub/memory-transport.js';
 import { createRedisTransport } from '../pubsub/redis-transport.js';
+import { createStudyCalendar } from '../study/calendar.js';
 import { createMemoryEngine } from './memory/engine.js';
 import { createRedisClients, waitReady } from './redis/clients.js';
 import { createRedisEngine } from './redis/engine.js';
@@ -18,20 +19,40 @@ export interface StateRuntime {
 
 type StateConfig = Pick<
   Config,
-  'redisUrl' | 'keyPrefix' | 'presenceRetentionSeconds' | 'subscriptionBufferSize' | 'redisCommandTimeoutMs'
+  | 'redisUrl'
+  | 'keyPrefix'
+  | 'presenceRetentionSeconds'
+  | 'subscriptionBufferSize'
+  | 'redisCommandTimeoutMs'
+  | 'studyDayStart'
+  | 'studyTimezone'
+  | 'studyRetentionDays'
+  | 'studyCloseDelaySeconds'
 >;
 
 /** Picks the engine from the configuration: Redis when REDIS_URL is set, memory otherwise. */
 export async function createState(config: StateConfig, clock: Clock, logger: Logger): Promise<StateRuntime> {
+  const calendar = createStudyCalendar(config.studyDayStart, config.studyTimezone);
+  const retention = {
+    presenceRetentionSeconds: config.presenceRetentionSeconds,
+    studyRetentionDays: config.studyRetentionDays,
+    calendar,
+  };
+  const serviceOptions = {
+    clock,
+    calendar,
+    studyRetentionDays: config.studyRetentionDays,
+    closeDelayMs: config.studyCloseDelaySeconds * 1000,
+  };
   const busOptions = { bufferSize: config.subscriptionBufferSize, subscribeTimeoutMs: 2 * config.redisCommandTimeoutMs };
 
   if (!config.redisUrl) {
     const bus = createEventBus(createMemoryTransport(), busOptions);
-    const engine = createMemoryEngine({ bus, clock, presenceRetentionSeconds: config.presenceRetentionSeconds });
+    const engine = createMemoryEngine({ bus, clock, ...retention });
     return {
       engine: 'memory',
       bus,
-      service: createStateService({ engine, bus, clock }),
+      service: createStateService({ engine, bus, ...serviceOptions }),
       close: async () => {
         await engine.close();
         await bus.close();
@@ -47,7 +68,7 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
   const engine = createRedisEngine({
     client: clients.command,
     keyPrefix: config.keyPrefix,
-    presenceRetentionSeconds: config.presenceRetentionSeconds,
+    ...retention,
   });
   if (!(await waitReady(clients.command, 2 * config.redisCommandTimeoutMs))) {
     logger.warn('redis not reachable yet; answering STATE_UNAVAILABLE until it is', {});
@@ -55,7 +76,7 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
   return {
     engine: 'redis',
     bus,
-    service: createStateService({ engine, bus, clock }),
+    service: createStateService({ engine, bus, ...serviceOptions }),
     close: async () => {
       await bus.close();
       await clients.close();

@@ -1,4 +1,5 @@
-import type { ConnectSessionInput, Session, UserConnection, VoiceChannel, VoiceChange, VoiceStateChange } from './types.js';
+import { MAX_DAY_SECONDS, type StudyCalendar } from '../study/calendar.js';
+import type { StudyTime, ConnectSessionInput, Session, UserConnection, VoiceChannel, VoiceChange, VoiceStateChange } from './types.js';
 
 /** How a session is stored: short names, absent fields omitted (never null). */
 export interface SessionRecord {
@@ -74,4 +75,20 @@ export function voiceChange(
     userId: input.userId,
     at,
   };
+}
+
+/** Redis orders members by their UTF-8 bytes; the memory engine sorts the same way. */
+export const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** A day's total as queries report it: the recorded seconds plus a running timer's time on that day. */
+export function liveStudyTime(
+  calendar: StudyCalendar,
+  userId: string,
+  day: string,
+  recorded: number,
+  timerStart: number | null,
+  now: number,
+): StudyTime {
+  const running = timerStart === null ? 0 : (calendar.split(timerStart, now).find(([d]) => d === day)?.[1] ?? 0);
+  return { userId, day, seconds: Math.min(MAX_DAY_SECONDS, recorded + running), running: timerStart !== null };
 }

@@ -2,12 +2,19 @@ import type { Clock } from '../clock.js';
 import { badInput } from '../errors.js';
 import type { EventBus } from '../pubsub/event-bus.js';
 import { topics } from '../pubsub/topics.js';
-import { assertId, assertIdList, assertIdSet, assertOptionalId } from '../validate.js';
+import { isDay, MAX_DAY_SECONDS, type StudyCalendar } from '../study/calendar.js';
+import { assertId, assertIdList, assertIdSet, assertInt, assertOptionalId, assertText } from '../validate.js';
 import type { StateEngine } from './engine.js';
 import type {
   PresenceEvent,
+  RoomEvent,
+  RoomEventType,
   Session,
   SessionResult,
+  StudyDayClosed,
+  StudyReportPage,
+  StudyTime,
+  StudyTimeEvent,
   UserConnection,
   VoiceChannel,
   VoiceChannelInput,
@@ -33,6 +40,34 @@ export interface PresenceFilter {
   userIds?: readonly unknown[] | null;
 }
 
+export interface StudyTimerArgs {
+  userId: unknown;
+  roomId?: unknown;
+}
+
+export interface SaveStudyTimeArgs {
+  userId: unknown;
+  seconds: unknown;
+  roomId?: unknown;
+  leftRoom?: boolean | null;
+  day?: unknown;
+}
+
+export interface SyncStudyTimesArgs {
+  entries: ReadonlyArray<{ userId: unknown; seconds: unknown }>;
+  final?: boolean | null;
+  day?: unknown;
+}
+
+export interface RoomEventArgs {
+  type: unknown;
+  roomId: unknown;
+  userId: unknown;
+  targetUserId?: unknown;
+  alertCount?: unknown;
+  message?: unknown;
+}
+
 /**
  * The one place the state rules are entered: input is validated and the clock
  * read here, then one engine call does the atomic work. Resolvers call only this.
@@ -45,9 +80,24 @@ export interface StateService {
   joinVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   leaveVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   channelStates(guildId: unknown): Promise<VoiceChannel[]>;
+
+  startStudyTimer(input: StudyTimerArgs): Promise<StudyTime>;
+  stopStudyTimer(input: StudyTimerArgs): Promise<StudyTime>;
+  saveStudyTime(input: SaveStudyTimeArgs): Promise<StudyTime>;
+  syncStudyTimes(input: SyncStudyTimesArgs): Promise<{ updated: number; day: string }>;
+  /** Default day: the current study day. */
+  studyTime(userId: unknown, day?: unknown): Promise<StudyTime>;
+  studyReport(day: unknown, first?: unknown, after?: unknown): Promise<StudyReportPage>;
+  /** Closes every ended day not closed yet (exactly once across instances); returns those this call closed. */
+  closeEndedDays(): Promise<StudyDayClosed[]>;
+  publishRoomEvent(input: RoomEventArgs): Promise<RoomEvent>;
+
   /** Resolves once subscribed: events after that are not missed. */
   presenceChanged(filter: PresenceFilter): Promise<AsyncIterableIterator<PresenceEvent>>;
   channelStateChanged(guildId: unknown): Promise<AsyncIterableIterator<VoiceStateChange>>;
+  roomEvents(roomId?: unknown): Promise<AsyncIterableIterator<RoomEvent>>;
+  studyTimeChanged(userId: unknown): Promise<AsyncIterableIterator<StudyTimeEvent>>;
+  studyDayClosed(): Promise<AsyncIterableIterator<StudyDayClosed>>;
   /** Whether the store answers. */
   ready(): Promise<boolean>;
 }
@@ -56,7 +106,21 @@ export interface StateServiceDeps {
   engine: StateEngine;
   bus: EventBus;
   clock: Clock;
+  calendar: StudyCalendar;
+  /** Days a day's totals are kept; older days cannot be written. */
+  studyRetentionDays: number;
+  /** A day is closed this long after it ends. @default 0 */
+  closeDelayMs?: number;
 }
+
+/** Most entries one syncStudyTimes call takes. */
+export const MAX_SYNC_ENTRIES = 1000;
+/** studyReport page sizes. */
+export const REPORT_PAGE = { default: 100, max: 1000 } as const;
+/** How far back a service catches up on days nobody closed (all instances down). */
+const CATCH_UP_DAYS = 3;
+
+const ROOM_EVENT_TYPES = new Set<RoomEventType>(['ALERT', 'KICK_OUT', 'KICK_OUT_BY_ALERT', 'DELEGATE']);
 
 const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
   guildId: assertId(input.guildId, 'guildId'),
@@ -64,8 +128,40 @@ const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
   userId: assertId(input.userId, 'userId'),
 });
 
-export function createStateService({ engine, bus, clock }: StateServiceDeps): StateService {
-  return {
+// studyReport cursors are opaque: the last user id of a page, base64url.
+const encodeCursor = (userId: string) => Buffer.from(userId, 'utf8').toString('base64url');
+function decodeCursor(cursor: unknown): string | null {
+  if (cursor === null || cursor === undefined) return null;
+  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,700}$/.test(cursor)) throw badInput('after is not a cursor from studyReport');
+  return assertId(Buffer.from(cursor, 'base64url').toString('utf8'), 'after');
+}
+
+export function createStateService({
+  engine,
+  bus,
+  clock,
+  calendar,
+  studyRetentionDays,
+  closeDelayMs = 0,
+}: StateServiceDeps): StateService {
+  const readDay = (day: unknown): string => {
+    if (day === null || day === undefined) return calendar.dayOf(clock.now());
+    if (typeof day !== 'string' || !isDay(day)) throw badInput('day must be a date, YYYY-MM-DD');
+    return day;
+  };
+  /** A day that may still be written: not in the future, not past retention. */
+  const writableDay = (day: unknown): string => {
+    const valid = readDay(day);
+    const today = calendar.dayOf(clock.now());
+    if (valid > today) throw badInput(`day ${valid} has not started yet`);
+    if (valid < calendar.addDays(today, -studyRetentionDays)) throw badInput(`day ${valid} is no longer kept`);
+    return valid;
+  };
+  const seconds = (value: unknown, field: string) => assertInt(value, field, 0, MAX_DAY_SECONDS);
+
+  let lastClosed: string | null = null;
+
+  const service: StateService = {
     async connectSession(input) {
       const valid = {
         sessionId: assertId(input.sessionId, 'sessionId'),
@@ -76,32 +172,104 @@ export function createStateService({ engine, bus, clock }: StateServiceDeps): St
       };
       return engine.connectSession(valid, clock.now());
     },
-
     disconnectSession: async (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
-
     session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
-
     connectionStates: async (userIds) => engine.connectionStates(assertIdList(userIds, 'userIds')),
-
     joinVoiceChannel: async (input) => engine.joinVoice(voiceInput(input), clock.now()),
-
     leaveVoiceChannel: async (input) => engine.leaveVoice(voiceInput(input), clock.now()),
-
     channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
+
+    async startStudyTimer({ userId, roomId }) {
+      const { time } = await engine.startStudyTimer(assertId(userId, 'userId'), assertOptionalId(roomId, 'roomId'), clock.now());
+      return time;
+    },
+    async stopStudyTimer({ userId, roomId }) {
+      assertOptionalId(roomId, 'roomId');
+      return (await engine.stopStudyTimer(assertId(userId, 'userId'), clock.now())).time;
+    },
+    async saveStudyTime(input) {
+      const valid = {
+        userId: assertId(input.userId, 'userId'),
+        seconds: seconds(input.seconds, 'seconds'),
+        roomId: assertOptionalId(input.roomId, 'roomId'),
+        leftRoom: input.leftRoom === true,
+        day: writableDay(input.day),
+      };
+      return engine.saveStudyTime(valid, clock.now());
+    },
+    async syncStudyTimes({ entries, final, day }) {
+      if (entries.length > MAX_SYNC_ENTRIES) {
+        throw badInput(`entries holds at most ${MAX_SYNC_ENTRIES} users, got ${entries.length}`);
+      }
+      const valid = entries.map((e, i) => ({
+        userId: assertId(e.userId, `entries[${i}].userId`),
+        seconds: seconds(e.seconds, `entries[${i}].seconds`),
+      }));
+      const target = writableDay(day);
+      const updated = valid.length > 0 ? await engine.syncStudyTimes(valid, target, clock.now()) : 0;
+      // The last batch of an ended day (seed SCHEDULER_LAST) closes it now
+      // rather than after STUDY_CLOSE_DELAY_SECONDS.
+      if (final === true && calendar.endOf(target) <= clock.now()) await engine.closeDay(target, clock.now());
+      return { updated, day: target };
+    },
+    studyTime: async (userId, day) => engine.studyTime(assertId(userId, 'userId'), readDay(day), clock.now()),
+    async studyReport(day, first, after) {
+      if (day === null || day === undefined) throw badInput('day is required');
+      const valid = readDay(day);
+      const size = first === null || first === undefined ? REPORT_PAGE.default : assertInt(first, 'first', 1, REPORT_PAGE.max);
+      const page = await engine.studyReport(valid, size, decodeCursor(after));
+      const last = page.entries.at(-1);
+      return { day: valid, entries: page.entries, hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last.userId) : null };
+    },
+    async closeEndedDays() {
+      const now = clock.now();
+      const lastEnded = calendar.addDays(calendar.dayOf(now - closeDelayMs), -1);
+      let day = lastClosed === null ? calendar.addDays(lastEnded, 1 - CATCH_UP_DAYS) : calendar.addDays(lastClosed, 1);
+      const closed: StudyDayClosed[] = [];
+      for (; day <= lastEnded; day = calendar.addDays(day, 1)) {
+        const summary = await engine.closeDay(day, now);
+        if (summary) closed.push(summary);
+        lastClosed = day;
+      }
+      return closed;
+    },
+    async publishRoomEvent(input) {
+      const type = input.type as RoomEventType;
+      if (!ROOM_EVENT_TYPES.has(type)) {
+        throw badInput(type === 'ROOM_OUT' ? 'ROOM_OUT is published by the state server itself' : 'type is not a room event type');
+      }
+      const event: RoomEvent = {
+        type,
+        roomId: assertId(input.roomId, 'roomId'),
+        userId: assertId(input.userId, 'userId'),
+        targetUserId: assertOptionalId(input.targetUserId, 'targetUserId'),
+        alertCount: input.alertCount === null || input.alertCount === undefined ? null : assertInt(input.alertCount, 'alertCount', 0, 1_000_000),
+        message: input.message === null || input.message === undefined ? null : assertText(input.message, 'message', 1000),
+        at: clock.now(),
+      };
+      if (type === 'ALERT' && event.alertCount === null) throw badInput('ALERT needs an alertCount');
+      if (type !== 'ALERT' && event.alertCount !== null) throw badInput('alertCount applies only to ALERT');
+      if (type === 'DELEGATE' && event.targetUserId === null) throw badInput('DELEGATE needs a targetUserId');
+      await bus.publish(topics.room(event.roomId), event);
+      return event;
+    },
 
     async presenceChanged({ guildId, userIds }) {
       const users = userIds === null || userIds === undefined ? null : assertIdSet(userIds, 'userIds');
       if (guildId === null || guildId === undefined) {
         if (!users || users.length === 0) throw badInput('presenceChanged needs a guildId or at least one userId');
-        return bus.subscribe(users.map(topics.presenceUser));
+        return bus.subscribe(users.map((id) => topics.presenceUser(id)));
       }
       const guild = assertId(guildId, 'guildId');
       // Both filters: the guild's view, narrowed to those users.
       const only = users && users.length > 0 ? new Set(users) : null;
       return bus.subscribe([topics.presenceGuild(guild)], only ? { filter: (e) => only.has(e.userId) } : {});
     },
-
     channelStateChanged: async (guildId) => bus.subscribe([topics.voiceGuild(assertId(guildId, 'guildId'))]),
+    roomEvents: async (roomId) =>
+      bus.subscribe([roomId === null || roomId === undefined ? topics.allRooms() : topics.room(assertId(roomId, 'roomId'))]),
+    studyTimeChanged: async (userId) => bus.subscribe([topics.studyUser(assertId(userId, 'userId'))]),
+    studyDayClosed: async () => bus.subscribe([topics.studyDayClosed()]),
 
     async ready() {
       try {
@@ -112,4 +280,5 @@ export function createStateService({ engine, bus, clock }: StateServiceDeps): St
       }
     },
   };
+  return service;
 }

@@ -76,3 +76,49 @@ export interface VoiceChannelInput {
   channelId: string;
   userId: string;
 }
+
+/** A user's study time on one study day; `seconds` includes a running timer's time. */
+export interface StudyTime {
+  userId: string;
+  day: string;
+  seconds: number;
+  running: boolean;
+}
+
+/** What `studyTimeChanged` carries: the user's total on a day at the moment it changed. */
+export type StudyTimeEvent = StudyTime;
+
+export interface StudyReportPage {
+  day: string;
+  entries: StudyTime[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface StudyDayClosed {
+  day: string;
+  users: number;
+  totalSeconds: number;
+}
+
+export interface SaveStudyTimeInput {
+  userId: string;
+  seconds: number;
+  roomId: string | null;
+  leftRoom: boolean;
+  day: string;
+}
+
+export interface StudyTimeEntry {
+  userId: string;
+  seconds: number;
+}
+
+export interface RoomEventInput {
+  type: Exclude<RoomEventType, 'ROOM_OUT'>;
+  roomId: string;
+  userId: string;
+  targetUserId: string | null;
+  alertCount: number | null;
+  message: string | null;
+}

@@ -4,6 +4,8 @@ import type { EventBus } from '../../pubsub/event-bus.js';
 import { topics } from '../../pubsub/topics.js';
 import type { EngineOptions, StateEngine } from '../engine.js';
 import {
+  byteOrder,
+  liveStudyTime,
   groupChannels,
   sameContent,
   sessionContent,
@@ -12,7 +14,9 @@ import {
   voiceChange,
   type SessionRecord,
 } from '../records.js';
-import type { ConnectionState } from '../types.js';
+import { MAX_DAY_SECONDS } from '../../study/calendar.js';
+
+import type { ConnectionState, StudyDayClosed, StudyTime } from '../types.js';
 
 interface UserRecord {
   sessions: Map<string, SessionRecord>;
@@ -56,13 +60,24 @@ export interface MemoryEngineOptions extends EngineOptions {
  * The single-process engine: the same rules as the Lua scripts, on Maps.
  * Each method runs synchronously up to its publishes, so every step is atomic.
  */
-export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: MemoryEngineOptions): StateEngine {
+export function createMemoryEngine({
+  bus,
+  clock,
+  calendar,
+  presenceRetentionSeconds,
+  studyRetentionDays,
+}: MemoryEngineOptions): StateEngine {
   const users = new Map<string, UserRecord>();
   const sessionOwners = new Map<string, string>();
   const voice = new Map<string, Map<string, string>>(); // guildId → userId → channelId
+  const totals = new Map<string, Map<string, number>>(); // day → userId → seconds
+  const timers = new Map<string, number>(); // userId → running timer's start
+  const closedDays = new Map<string, StudyDayClosed>();
   const retentionMs = presenceRetentionSeconds * 1000;
-  // Publishing never fails in memory; events are queued in order and sent after the step.
-  const publish = bus.publish.bind(bus) as (topic: string, payload: unknown) => Promise<void>;
+  const studyRetentionMs = studyRetentionDays * 86_400_000;
+  const dayKept = (day: string, now: number) => calendar.endOf(day) + studyRetentionMs > now;
+  // In memory a publish reaches local listeners at once and never fails.
+  const publish: EventBus['publish'] = (topic, payload) => bus.publish(topic, payload);
 
   const liveUser = (userId: string): UserRecord | undefined => {
     const user = users.get(userId);
@@ -99,7 +114,6 @@ export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: Mem
   function publishRoomOut(roomId: string, userId: string, at: number) {
     const event = { type: 'ROOM_OUT', roomId, userId, targetUserId: null, alertCount: null, message: null, at } as const;
     void publish(topics.room(roomId), event);
-    void publish(topics.allRooms(), event);
   }
 
   function endVoice(userId: string, user: UserRecord, at: number) {
@@ -117,8 +131,43 @@ export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: Mem
   const sweep = setInterval(() => {
     const now = clock.now();
     for (const [userId, user] of users) if (user.expiresAt !== null && user.expiresAt <= now) users.delete(userId);
+    for (const day of totals.keys()) if (!dayKept(day, now)) totals.delete(day);
+    for (const day of closedDays.keys()) if (!dayKept(day, now)) closedDays.delete(day);
   }, 60_000);
   sweep.unref();
+
+  const stored = (userId: string, day: string, now: number) =>
+    dayKept(day, now) ? (totals.get(day)?.get(userId) ?? 0) : 0;
+
+  /** Raises a day's total by `seconds` (capped at a day); whether it changed. */
+  const credit = (userId: string, day: string, seconds: number, now: number) => {
+    const before = stored(userId, day, now);
+    return setTotal(userId, day, Math.min(MAX_DAY_SECONDS, before + seconds), now);
+  };
+  const setTotal = (userId: string, day: string, seconds: number, now: number) => {
+    let byUser = totals.get(day);
+    if (!byUser || !dayKept(day, now)) totals.set(day, (byUser = new Map()));
+    const changed = byUser.get(userId) !== seconds;
+    byUser.set(userId, seconds);
+    return changed;
+  };
+
+  const studyTimeOf = (userId: string, day: string, now: number): StudyTime =>
+    liveStudyTime(calendar, userId, day, stored(userId, day, now), timers.get(userId) ?? null, now);
+  const publishStudy = (userId: string, day: string, now: number) =>
+    void publish(topics.studyUser(userId), studyTimeOf(userId, day, now));
+
+  /** Credits [timer start, until) to each day it covers; the timer then restarts at `until` or stops. */
+  function settleTimer(userId: string, until: number, now: number, keepRunning: boolean) {
+    const start = timers.get(userId);
+    if (start === undefined) return;
+    if (keepRunning) timers.set(userId, until);
+    else timers.delete(userId);
+    for (const [day, seconds] of calendar.split(start, until)) {
+      credit(userId, day, seconds, now);
+      publishStudy(userId, day, now);
+    }
+  }
 
   const retire = (user: UserRecord, now: number) => {
     user.expiresAt = now + retentionMs;
@@ -173,6 +222,7 @@ export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: Mem
       const after = summarize(user.sessions);
       if (after.count === 0) {
         endVoice(userId, user, now);
+        settleTimer(userId, now, now, false);
         user.lastSeenAt = now;
         retire(user, now);
       }
@@ -242,6 +292,72 @@ export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: Mem
       return groupChannels(guildId, voice.get(guildId) ?? []);
     },
 
+    async startStudyTimer(userId, _roomId, now) {
+      const today = calendar.dayOf(now);
+      if (timers.has(userId)) return { changed: false, time: studyTimeOf(userId, today, now) };
+      timers.set(userId, now);
+      publishStudy(userId, today, now);
+      return { changed: true, time: studyTimeOf(userId, today, now) };
+    },
+
+    async stopStudyTimer(userId, now) {
+      const today = calendar.dayOf(now);
+      const changed = timers.has(userId);
+      settleTimer(userId, now, now, false);
+      return { changed, time: studyTimeOf(userId, today, now) };
+    },
+
+    async saveStudyTime({ userId, seconds, roomId, leftRoom, day }, now) {
+      const room = roomId ?? (leftRoom ? summarize(liveUser(userId)?.sessions ?? new Map()).room : null);
+      if (leftRoom && room === null) throw badInput('leftRoom needs a roomId: the user is in no room');
+      if (seconds > stored(userId, day, now)) {
+        setTotal(userId, day, seconds, now);
+        publishStudy(userId, day, now);
+      }
+      if (leftRoom && room !== null) publishRoomOut(room, userId, now);
+      return studyTimeOf(userId, day, now);
+    },
+
+    async syncStudyTimes(entries, day, now) {
+      let updated = 0;
+      for (const { userId, seconds } of entries) {
+        if (seconds <= stored(userId, day, now)) continue;
+        setTotal(userId, day, seconds, now);
+        publishStudy(userId, day, now);
+        updated += 1;
+      }
+      return updated;
+    },
+
+    async studyTime(userId, day, now) {
+      return studyTimeOf(userId, day, now);
+    },
+
+    async studyReport(day, first, after) {
+      const now = clock.now();
+      const ids = [...(dayKept(day, now) ? (totals.get(day)?.keys() ?? []) : [])]
+        .filter((id) => after === null || byteOrder(id, after) > 0)
+        .sort(byteOrder);
+      const page = ids.slice(0, first);
+      return {
+        entries: page.map((userId) => ({ userId, day, seconds: stored(userId, day, now), running: timers.has(userId) })),
+        hasNextPage: ids.length > first,
+      };
+    },
+
+    async closeDay(day, now) {
+      if (closedDays.has(day)) return null;
+      const end = calendar.endOf(day);
+      for (const [userId, start] of [...timers]) if (start < end) settleTimer(userId, end, now, true);
+      const byUser = dayKept(day, now) ? totals.get(day) : undefined;
+      let totalSeconds = 0;
+      for (const seconds of byUser?.values() ?? []) totalSeconds += seconds;
+      const closed = { day, users: byUser?.size ?? 0, totalSeconds };
+      closedDays.set(day, closed);
+      void publish(topics.studyDayClosed(), closed);
+      return closed;
+    },
+
     async ping() {},
 
     async close() {
@@ -249,6 +365,9 @@ export function createMemoryEngine({ bus, clock, presenceRetentionSeconds }: Mem
       users.clear();
       sessionOwners.clear();
       voice.clear();
+      totals.clear();
+      timers.clear();
+      closedDays.clear();
     },
   };
 }

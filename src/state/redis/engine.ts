@@ -1,8 +1,16 @@
 import { Redis } from 'ioredis';
 import { StateError, badInput, stateUnavailable } from '../../errors.js';
 import type { EngineOptions, StateEngine } from '../engine.js';
-import { groupChannels, sessionContent, toConnection, toSession, voiceChange, type SessionRecord } from '../records.js';
-import type { Session, VoiceChange } from '../types.js';
+import {
+  groupChannels,
+  liveStudyTime,
+  sessionContent,
+  toConnection,
+  toSession,
+  voiceChange,
+  type SessionRecord,
+} from '../records.js';
+import type { Session, StudyTime, VoiceChange } from '../types.js';
 import { createKeys } from './keys.js';
 import { defineScripts } from './scripts.js';
 
@@ -30,11 +38,40 @@ export interface RedisEngineOptions extends EngineOptions {
   keyPrefix: string;
 }
 
+const NEEDS_CALENDAR = -2;
+const DAY_MS = 86_400_000;
+
 /** The production engine: every change is one Lua script, so concurrent events never lose an update. */
-export function createRedisEngine({ client, keyPrefix, presenceRetentionSeconds }: RedisEngineOptions): StateEngine {
+export function createRedisEngine({
+  client,
+  keyPrefix,
+  presenceRetentionSeconds,
+  studyRetentionDays,
+  calendar,
+}: RedisEngineOptions): StateEngine {
   defineScripts(client);
   const keys = createKeys(keyPrefix);
   const retention = presenceRetentionSeconds;
+  // A day's keys are refreshed on every write to it; writes happen from its
+  // start on, and a day is at most 25 hours long, so two spare days keep it
+  // readable for the full retention after it ends.
+  const studyRetention = (studyRetentionDays + 2) * 86_400;
+
+  /** The days Lua needs to split timer time: from `from` (default: yesterday) to today. */
+  const calendarArg = (now: number, from = now - DAY_MS) =>
+    calendar.window(Math.min(from, now), now + 1).flat().join(',');
+
+  /**
+   * Runs a script with the usual two-day calendar; a script that meets an
+   * older timer writes nothing and names its start, and runs again once
+   * with a calendar reaching back to it.
+   */
+  async function withCalendar<T extends unknown[]>(now: number, run: (cal: string) => Promise<unknown>): Promise<T> {
+    let reply = (await run(calendarArg(now))) as T;
+    if (reply[0] === NEEDS_CALENDAR) reply = (await run(calendarArg(now, Number(reply[1])))) as T;
+    if (reply[0] === NEEDS_CALENDAR) throw new Error('timer older than the calendar after a retry');
+    return reply;
+  }
 
   return {
     connectSession: (input, now) =>
@@ -59,9 +96,9 @@ export function createRedisEngine({ client, keyPrefix, presenceRetentionSeconds 
 
     disconnectSession: (sessionId, now) =>
       guard(async () => {
-        const reply = (await client.disconnectSession(keys.session(sessionId), keyPrefix, sessionId, now, retention)) as
-          | [0]
-          | [1, string, string, number, string | null, string | null];
+        const reply = await withCalendar<[0] | [1, string, string, number, string | null, string | null]>(now, (cal) =>
+          client.disconnectSession(keys.session(sessionId), keyPrefix, sessionId, now, retention, cal, studyRetention),
+        );
         if (reply[0] === 0) return { changed: false, session: null, connection: null };
         const [, userId, record, count, room, last] = reply;
         return {
@@ -124,6 +161,113 @@ export function createRedisEngine({ client, keyPrefix, presenceRetentionSeconds 
 
     channelStates: (guildId) =>
       guard(async () => groupChannels(guildId, Object.entries(await client.hgetall(keys.voice(guildId))))),
+
+    startStudyTimer: (userId, _roomId, now) =>
+      guard(async () => {
+        const [changed, seconds] = (await client.startStudyTimer(
+          keys.user(userId),
+          keys.studyTimers(),
+          keyPrefix,
+          userId,
+          now,
+          calendarArg(now),
+        )) as [number, number];
+        const time: StudyTime = { userId, day: calendar.dayOf(now), seconds, running: true };
+        return { changed: changed === 1, time };
+      }),
+
+    stopStudyTimer: (userId, now) =>
+      guard(async () => {
+        const [changed, seconds] = await withCalendar<[number, number]>(now, (cal) =>
+          client.stopStudyTimer(keys.user(userId), keys.studyTimers(), keyPrefix, userId, now, cal, studyRetention),
+        );
+        const time: StudyTime = { userId, day: calendar.dayOf(now), seconds, running: false };
+        return { changed: changed === 1, time };
+      }),
+
+    saveStudyTime: ({ userId, seconds, roomId, leftRoom, day }, now) =>
+      guard(async () => {
+        const reply = (await client.saveStudyTime(
+          keys.studyTotals(day),
+          keys.studyMembers(day),
+          keys.user(userId),
+          keyPrefix,
+          userId,
+          day,
+          seconds,
+          leftRoom ? '1' : '0',
+          roomId ?? '',
+          now,
+          calendarArg(now),
+          studyRetention,
+        )) as [number, number];
+        if (reply[0] === -1) throw badInput('leftRoom needs a roomId: the user is in no room');
+        return { userId, day, seconds: reply[0], running: reply[1] === 1 };
+      }),
+
+    syncStudyTimes: (entries, day, now) =>
+      guard(async () => {
+        const pairs = entries.flatMap(({ userId, seconds }) => [userId, seconds]);
+        return Number(
+          await client.syncStudyTimes(
+            keys.studyTotals(day),
+            keys.studyMembers(day),
+            keyPrefix,
+            day,
+            now,
+            calendarArg(now),
+            studyRetention,
+            ...pairs,
+          ),
+        );
+      }),
+
+    studyTime: (userId, day, now) =>
+      guard(async () => {
+        const replies = (await client.pipeline().hget(keys.studyTotals(day), userId).hget(keys.user(userId), 'ts').exec()) ?? [];
+        const [[totalError, recorded], [timerError, start]] = replies as Array<[Error | null, string | null]> as [
+          [Error | null, string | null],
+          [Error | null, string | null],
+        ];
+        if (totalError || timerError) throw totalError ?? timerError;
+        return liveStudyTime(calendar, userId, day, Number(recorded ?? 0), num(start), now);
+      }),
+
+    studyReport: (day, first, after) =>
+      guard(async () => {
+        const [hasNext, ...flat] = (await client.studyReport(
+          keys.studyMembers(day),
+          keys.studyTotals(day),
+          keyPrefix,
+          after ?? '',
+          first,
+        )) as [number, ...Array<string | number>];
+        const entries: StudyTime[] = [];
+        for (let i = 0; i < flat.length; i += 3) {
+          entries.push({ userId: String(flat[i]), day, seconds: Number(flat[i + 1]), running: flat[i + 2] === 1 });
+        }
+        return { entries, hasNextPage: hasNext === 1 };
+      }),
+
+    closeDay: (day, now) =>
+      guard(async () => {
+        const end = calendar.endOf(day);
+        // The calendar runs from the closing day to its end; older timers trigger a retry.
+        const reply = await withCalendar<[number, number, number]>(end, (cal) =>
+          client.closeStudyDay(
+            keys.studyClosed(day),
+            keys.studyTotals(day),
+            keys.studyTimers(),
+            keyPrefix,
+            day,
+            end,
+            now,
+            cal,
+            studyRetention,
+          ),
+        );
+        return reply[0] === 1 ? { day, users: Number(reply[1]), totalSeconds: Number(reply[2]) } : null;
+      }),
 
     ping: () =>
       guard(async () => {

@@ -9,6 +9,12 @@ const scripts = {
   disconnectSession: { file: 'disconnect-session.lua', keys: 1 },
   joinVoice: { file: 'join-voice.lua', keys: 2 },
   leaveVoice: { file: 'leave-voice.lua', keys: 2 },
+  startStudyTimer: { file: 'start-study-timer.lua', keys: 2 },
+  stopStudyTimer: { file: 'stop-study-timer.lua', keys: 2 },
+  saveStudyTime: { file: 'save-study-time.lua', keys: 3 },
+  syncStudyTimes: { file: 'sync-study-times.lua', keys: 2 },
+  closeStudyDay: { file: 'close-study-day.lua', keys: 3 },
+  studyReport: { file: 'study-report.lua', keys: 2 },
 } as const;
 
 export type ScriptName = keyof typeof scripts;
@@ -19,6 +25,12 @@ declare module 'ioredis' {
     disconnectSession(...args: Arg[]): Result<unknown, Context>;
     joinVoice(...args: Arg[]): Result<unknown, Context>;
     leaveVoice(...args: Arg[]): Result<unknown, Context>;
+    startStudyTimer(...args: Arg[]): Result<unknown, Context>;
+    stopStudyTimer(...args: Arg[]): Result<unknown, Context>;
+    saveStudyTime(...args: Arg[]): Result<unknown, Context>;
+    syncStudyTimes(...args: Arg[]): Result<unknown, Context>;
+    closeStudyDay(...args: Arg[]): Result<unknown, Context>;
+    studyReport(...args: Arg[]): Result<unknown, Context>;
   }
 }
 
