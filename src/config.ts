@@ -26,6 +26,42 @@ export interface Config {
   readonly redisCommandTimeoutMs: number;
   readonly production: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly auth: AuthConfig;
+  readonly limits: Limits;
+}
+
+export interface AuthConfig {
+  /** `SERVICE_TOKENS`: service name → token. */
+  readonly serviceTokens: ReadonlyMap<string, string>;
+  /** `JWT_SECRET`: HS256 key for user tokens. */
+  readonly jwtSecret: string | undefined;
+  /** `JWT_PUBLIC_KEY`: PEM (RS256 or ES256) for user tokens. */
+  readonly jwtPublicKey: string | undefined;
+  readonly jwtIssuer: string | undefined;
+  readonly jwtAudience: string | undefined;
+  /** Whether any auth setting is present; without one the server runs open (never in production). */
+  readonly enabled: boolean;
+}
+
+export interface Limits {
+  /** Deepest selection set. @default 10 */
+  readonly maxDepth: number;
+  /** Most aliases in one document. @default 15 */
+  readonly maxAliases: number;
+  /** Highest graphql-armor cost of one document. @default 5000 */
+  readonly maxCost: number;
+  /** Most tokens in one document. @default 2000 */
+  readonly maxTokens: number;
+  /** Largest HTTP request body, in bytes (413 beyond). @default 1048576 */
+  readonly maxBodyBytes: number;
+  /** Largest WebSocket message, in bytes (the socket closes with 1009 beyond). @default 1048576 */
+  readonly wsMaxPayloadBytes: number;
+  /** Most operations in flight on one WebSocket. @default 100 */
+  readonly maxSubscriptionsPerSocket: number;
+  /** Operations per minute for each user token; 0 turns the limit off. @default 600 */
+  readonly userRequestsPerMinute: number;
+  /** Operations per minute for each service; 0 turns the limit off. @default 0 */
+  readonly serviceRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -86,9 +122,64 @@ function redisUrl(env: Env): string | undefined {
   return raw;
 }
 
+function serviceTokens(env: Env): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const pair of (env.SERVICE_TOKENS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const colon = pair.indexOf(':');
+    const name = pair.slice(0, colon);
+    const token = pair.slice(colon + 1);
+    if (colon < 1 || !/^[\w.-]{1,64}$/.test(name)) {
+      throw new ConfigError('SERVICE_TOKENS must be comma-separated name:token pairs (name: letters, digits, _ . -)');
+    }
+    if (token.length < 16 || /[\s,]/.test(token)) {
+      throw new ConfigError(`SERVICE_TOKENS: the token of "${name}" must be at least 16 characters without spaces or commas`);
+    }
+    if (tokens.has(name)) throw new ConfigError(`SERVICE_TOKENS names "${name}" twice`);
+    tokens.set(name, token);
+  }
+  return tokens;
+}
+
+function auth(env: Env, production: boolean): AuthConfig {
+  const tokens = serviceTokens(env);
+  const jwtSecret = env.JWT_SECRET || undefined;
+  const jwtPublicKey = env.JWT_PUBLIC_KEY || undefined;
+  if (jwtSecret && jwtPublicKey) throw new ConfigError('set JWT_SECRET or JWT_PUBLIC_KEY, not both');
+  if (jwtSecret && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  if (jwtPublicKey && !jwtPublicKey.includes('-----BEGIN PUBLIC KEY-----')) {
+    throw new ConfigError('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  if (production && tokens.size === 0) {
+    throw new ConfigError('SERVICE_TOKENS is required when NODE_ENV=production (the server never runs open in production)');
+  }
+  return Object.freeze({
+    serviceTokens: tokens,
+    jwtSecret,
+    jwtPublicKey,
+    jwtIssuer: env.JWT_ISSUER || undefined,
+    jwtAudience: env.JWT_AUDIENCE || undefined,
+    enabled: tokens.size > 0 || Boolean(jwtSecret || jwtPublicKey),
+  });
+}
+
+function limits(env: Env): Limits {
+  return Object.freeze({
+    maxDepth: integer(env, 'MAX_DEPTH', 10, 1, 100),
+    maxAliases: integer(env, 'MAX_ALIASES', 15, 0, 1000),
+    maxCost: integer(env, 'MAX_COST', 5000, 1, 1_000_000),
+    maxTokens: integer(env, 'MAX_TOKENS', 2000, 10, 1_000_000),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    wsMaxPayloadBytes: integer(env, 'WS_MAX_PAYLOAD_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    maxSubscriptionsPerSocket: integer(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+    userRequestsPerMinute: integer(env, 'RATE_LIMIT_USER_PER_MINUTE', 600, 0, 10_000_000),
+    serviceRequestsPerMinute: integer(env, 'RATE_LIMIT_SERVICE_PER_MINUTE', 0, 0, 10_000_000),
+  });
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const keyPrefix = env.KEY_PREFIX ?? 'ss:';
+  const production = env.NODE_ENV === 'production';
   if (!/^[\x21-\x7e]{0,64}$/.test(keyPrefix)) {
     throw new ConfigError('KEY_PREFIX must be at most 64 printable ASCII characters without spaces');
   }
@@ -104,7 +195,9 @@ export function loadConfig(env: Env = process.env): Config {
     studyCloseDelaySeconds: integer(env, 'STUDY_CLOSE_DELAY_SECONDS', 0, 0, 86_400),
     subscriptionBufferSize: integer(env, 'SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
     redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
-    production: env.NODE_ENV === 'production',
+    production,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    auth: auth(env, production),
+    limits: limits(env),
   });
 }

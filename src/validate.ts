@@ -7,8 +7,10 @@ export const MAX_IDS = 1000;
 // line/paragraph separators: ids end up in Redis keys, logs and channel names.
 const ID = /^[^\p{Cc}\p{Cs}\p{Zl}\p{Zp}]{1,128}$/u;
 
+export const isValidId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
+
 export function assertId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !ID.test(value)) {
+  if (!isValidId(value)) {
     throw badInput(`${field} must be 1-128 printable characters`);
   }
   return value;

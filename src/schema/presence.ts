@@ -1,4 +1,5 @@
 import type { PresenceEvent, Session, SessionResult, UserConnection } from '../state/types.js';
+import { viewerOf } from '../auth/caller.js';
 import { builder } from './builder.js';
 import { ConnectionStateEnum } from './scalars.js';
 
@@ -57,14 +58,16 @@ const ConnectSessionInput = builder.inputType('ConnectSessionInput', {
 builder.queryFields((t) => ({
   connectionStates: t.field({
     type: [UserConnectionRef],
-    description: 'Same order as userIds; unknown users are OFFLINE',
+    description: 'Same order as userIds; unknown users are OFFLINE (for user tokens, so is anyone sharing none of their guilds)',
     args: { userIds: t.arg.idList({ required: true }) },
-    resolve: (_root, { userIds }, { state }) => state.connectionStates(userIds),
+    authScopes: { anyone: true },
+    resolve: (_root, { userIds }, { state, caller }) => state.connectionStates(userIds, viewerOf(caller)),
   }),
   session: t.field({
     type: SessionRef,
     nullable: true,
     args: { sessionId: t.arg.id({ required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { sessionId }, { state }) => state.session(sessionId),
   }),
 }));
@@ -73,11 +76,13 @@ builder.mutationFields((t) => ({
   connectSession: t.field({
     type: SessionResultRef,
     args: { input: t.arg({ type: ConnectSessionInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.connectSession(input),
   }),
   disconnectSession: t.field({
     type: SessionResultRef,
     args: { sessionId: t.arg.id({ required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { sessionId }, { state }) => state.disconnectSession(sessionId),
   }),
 }));
@@ -87,6 +92,8 @@ builder.subscriptionFields((t) => ({
     type: PresenceEventRef,
     description: 'ONLINE/OFFLINE transitions of the given users, or as seen from a guild; one filter is required',
     args: { guildId: t.arg.id(), userIds: t.arg.idList() },
+    // User tokens subscribe by guild; only services may follow arbitrary users.
+    authScopes: (_root, { guildId }) => (guildId ? { guild: guildId } : { service: true }),
     subscribe: (_root, args, { state }) => state.presenceChanged(args),
     resolve: (event) => event,
   }),

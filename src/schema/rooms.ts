@@ -33,6 +33,7 @@ builder.mutationField('publishRoomEvent', (t) =>
   t.field({
     type: RoomEventRef,
     args: { input: t.arg({ type: RoomEventInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.publishRoomEvent(input),
   }),
 );
@@ -42,6 +43,7 @@ builder.subscriptionField('roomEvents', (t) =>
     type: RoomEventRef,
     description: "A room's events in publish order; without roomId, every room's",
     args: { roomId: t.arg.id() },
+    authScopes: { service: true },
     subscribe: (_root, { roomId }, { state }) => state.roomEvents(roomId),
     resolve: (event) => event,
   }),

@@ -70,12 +70,14 @@ builder.queryFields((t) => ({
     type: StudyTimeRef,
     description: 'Default day: the current study day; 0 where there is no record',
     args: { userId: t.arg.id({ required: true }), day: t.arg({ type: 'Date' }) },
+    authScopes: (_root, { userId }) => ({ self: userId }),
     resolve: (_root, { userId, day }, { state }) => state.studyTime(userId, day),
   }),
   studyReport: t.field({
     type: StudyReportPageRef,
     description: "A day's recorded totals by user id, `first` per page (default 100, at most 1000)",
     args: { day: t.arg({ type: 'Date', required: true }), first: t.arg.int(), after: t.arg.string() },
+    authScopes: { service: true },
     resolve: (_root, { day, first, after }, { state }) => state.studyReport(day, first, after),
   }),
 }));
@@ -84,21 +86,25 @@ builder.mutationFields((t) => ({
   startStudyTimer: t.field({
     type: StudyTimeRef,
     args: { input: t.arg({ type: StudyTimerInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.startStudyTimer(input),
   }),
   stopStudyTimer: t.field({
     type: StudyTimeRef,
     args: { input: t.arg({ type: StudyTimerInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.stopStudyTimer(input),
   }),
   saveStudyTime: t.field({
     type: StudyTimeRef,
     args: { input: t.arg({ type: SaveStudyTimeInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.saveStudyTime(input),
   }),
   syncStudyTimes: t.field({
     type: SyncStudyTimesResultRef,
     args: { input: t.arg({ type: SyncStudyTimesInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.syncStudyTimes(input),
   }),
 }));
@@ -108,12 +114,14 @@ builder.subscriptionFields((t) => ({
     type: StudyTimeRef,
     description: "Every change of the user's total or timer",
     args: { userId: t.arg.id({ required: true }) },
+    authScopes: (_root, { userId }) => ({ self: userId }),
     subscribe: (_root, { userId }, { state }) => state.studyTimeChanged(userId),
     resolve: (time) => time,
   }),
   studyDayClosed: t.field({
     type: StudyDayClosedRef,
     description: 'Once per study day, when it closes',
+    authScopes: { service: true },
     subscribe: (_root, _args, { state }) => state.studyDayClosed(),
     resolve: (closed) => closed,
   }),

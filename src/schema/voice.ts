@@ -37,6 +37,7 @@ builder.queryField('channelStates', (t) =>
     type: [VoiceChannelRef],
     description: 'Voice channels of the guild that have members',
     args: { guildId: t.arg.id({ required: true }) },
+    authScopes: (_root, { guildId }) => ({ guild: guildId }),
     resolve: (_root, { guildId }, { state }) => state.channelStates(guildId),
   }),
 );
@@ -45,11 +46,13 @@ builder.mutationFields((t) => ({
   joinVoiceChannel: t.field({
     type: VoiceStateChangeRef,
     args: { input: t.arg({ type: VoiceChannelInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.joinVoiceChannel(input),
   }),
   leaveVoiceChannel: t.field({
     type: VoiceStateChangeRef,
     args: { input: t.arg({ type: VoiceChannelInput, required: true }) },
+    authScopes: { service: true },
     resolve: (_root, { input }, { state }) => state.leaveVoiceChannel(input),
   }),
 }));
@@ -59,6 +62,7 @@ builder.subscriptionField('channelStateChanged', (t) =>
     type: VoiceStateChangeRef,
     description: 'Every voice change in the guild',
     args: { guildId: t.arg.id({ required: true }) },
+    authScopes: (_root, { guildId }) => ({ guild: guildId }),
     subscribe: (_root, { guildId }, { state }) => state.channelStateChanged(guildId),
     resolve: (change) => change,
   }),

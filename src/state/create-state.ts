@@ -1,3 +1,4 @@
+import { createMemoryRateLimiter, type RateLimiter } from '../auth/rate-limit.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -8,12 +9,15 @@ import { createStudyCalendar } from '../study/calendar.js';
 import { createMemoryEngine } from './memory/engine.js';
 import { createRedisClients, waitReady } from './redis/clients.js';
 import { createRedisEngine } from './redis/engine.js';
+import { createRedisRateLimiter } from './redis/rate-limiter.js';
 import { createStateService, type StateService } from './service.js';
 
 export interface StateRuntime {
   engine: 'memory' | 'redis';
   service: StateService;
   bus: EventBus;
+  /** Per-caller operation counts (in Redis with the Redis engine, so limits hold across instances). */
+  rateLimiter: RateLimiter;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
     return {
       engine: 'memory',
       bus,
+      rateLimiter: createMemoryRateLimiter(clock),
       service: createStateService({ engine, bus, ...serviceOptions }),
       close: async () => {
         await engine.close();
@@ -76,6 +81,7 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
   return {
     engine: 'redis',
     bus,
+    rateLimiter: createRedisRateLimiter(clients.command, config.keyPrefix),
     service: createStateService({ engine, bus, ...serviceOptions }),
     close: async () => {
       await bus.close();

@@ -7,7 +7,7 @@ import type {
   StudyTimeEntry,
   Session,
   SessionResult,
-  UserConnection,
+  UserPresence,
   VoiceChannel,
   VoiceChannelInput,
   VoiceStateChange,
@@ -23,7 +23,7 @@ export interface StateEngine {
   disconnectSession(sessionId: string, now: number): Promise<SessionResult>;
   getSession(sessionId: string): Promise<Session | null>;
   /** One entry per id, in order; one round trip however many ids. */
-  connectionStates(userIds: readonly string[]): Promise<UserConnection[]>;
+  connectionStates(userIds: readonly string[]): Promise<UserPresence[]>;
   joinVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   leaveVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   channelStates(guildId: string): Promise<VoiceChannel[]>;

@@ -4,7 +4,9 @@ import type { EventBus } from '../pubsub/event-bus.js';
 import { topics } from '../pubsub/topics.js';
 import { isDay, MAX_DAY_SECONDS, type StudyCalendar } from '../study/calendar.js';
 import { assertId, assertIdList, assertIdSet, assertInt, assertOptionalId, assertText } from '../validate.js';
+import type { Viewer } from '../auth/caller.js';
 import type { StateEngine } from './engine.js';
+import { toConnection } from './records.js';
 import type {
   PresenceEvent,
   RoomEvent,
@@ -76,7 +78,8 @@ export interface StateService {
   connectSession(input: ConnectSessionArgs): Promise<SessionResult>;
   disconnectSession(sessionId: unknown): Promise<SessionResult>;
   session(sessionId: unknown): Promise<Session | null>;
-  connectionStates(userIds: readonly unknown[]): Promise<UserConnection[]>;
+  /** With a viewer (a user token), users sharing none of its guilds read as unknown: OFFLINE. */
+  connectionStates(userIds: readonly unknown[], viewer?: Viewer | null): Promise<UserConnection[]>;
   joinVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   leaveVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   channelStates(guildId: unknown): Promise<VoiceChannel[]>;
@@ -174,7 +177,15 @@ export function createStateService({
     },
     disconnectSession: async (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
     session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
-    connectionStates: async (userIds) => engine.connectionStates(assertIdList(userIds, 'userIds')),
+    async connectionStates(userIds, viewer = null) {
+      const states = await engine.connectionStates(assertIdList(userIds, 'userIds'));
+      // The guild lists decide visibility only; they are not part of the answer.
+      return states.map(({ guildIds, ...connection }) =>
+        viewer === null || connection.userId === viewer.userId || guildIds.some((g) => viewer.guildIds.has(g))
+          ? connection
+          : toConnection(connection.userId, 0, null, null),
+      );
+    },
     joinVoiceChannel: async (input) => engine.joinVoice(voiceInput(input), clock.now()),
     leaveVoiceChannel: async (input) => engine.leaveVoice(voiceInput(input), clock.now()),
     channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),

@@ -21,6 +21,11 @@ export interface UserConnection {
   lastSeenAt: number | null;
 }
 
+/** A user's connection with the guilds of their sessions (the last ones while offline), for visibility checks. */
+export interface UserPresence extends UserConnection {
+  guildIds: string[];
+}
+
 export interface SessionResult {
   changed: boolean;
   session: Session | null;

@@ -25,7 +25,13 @@ describe('loadConfig', () => {
       STUDY_TIMEZONE: 'Europe/Berlin',
       STUDY_RETENTION_DAYS: '7',
       NODE_ENV: 'production',
+      SERVICE_TOKENS: 'chat:0123456789abcdef0123,signaling:fedcba9876543210fedc',
+      MAX_DEPTH: '7',
+      RATE_LIMIT_USER_PER_MINUTE: '0',
     });
+    expect([...config.auth.serviceTokens.keys()]).toEqual(['chat', 'signaling']);
+    expect(config.auth.enabled).toBe(true);
+    expect(config.limits).toMatchObject({ maxDepth: 7, userRequestsPerMinute: 0, maxBodyBytes: 1_048_576 });
     expect(config).toMatchObject({ port: 8080, redisUrl: 'redis://redis:6379/2', keyPrefix: 'prod:', presenceRetentionSeconds: 60, studyDayStart: '04:30', studyTimezone: 'Europe/Berlin', studyRetentionDays: 7, production: true });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -42,7 +48,29 @@ describe('loadConfig', () => {
     ['STUDY_TIMEZONE', 'Mars/Olympus', /STUDY_TIMEZONE must be an IANA time zone/],
     ['STUDY_RETENTION_DAYS', '-1', /STUDY_RETENTION_DAYS/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['SERVICE_TOKENS', 'chat', /SERVICE_TOKENS must be comma-separated name:token pairs/],
+    ['SERVICE_TOKENS', 'chat:short', /token of "chat" must be at least 16/],
+    ['SERVICE_TOKENS', 'a:0123456789abcdef,a:0123456789abcdeg', /names "a" twice/],
+    ['JWT_SECRET', 'too-short', /JWT_SECRET must be at least 32/],
+    ['JWT_PUBLIC_KEY', 'not a pem', /JWT_PUBLIC_KEY must be a PEM/],
+    ['MAX_DEPTH', '0', /MAX_DEPTH must be between/],
+    ['WS_MAX_PAYLOAD_BYTES', 'big', /WS_MAX_PAYLOAD_BYTES must be an integer/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('refuses to start in production without service tokens, and never echoes a token', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SERVICE_TOKENS is required when NODE_ENV=production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/SERVICE_TOKENS is required/);
+    try {
+      loadConfig({ SERVICE_TOKENS: 'chat:secret-but-short' });
+    } catch (error) {
+      expect(String(error)).not.toContain('secret-but-short');
+    }
+  });
+
+  it('runs open only without any auth setting', () => {
+    expect(loadConfig({}).auth.enabled).toBe(false);
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).auth.enabled).toBe(true);
   });
 });

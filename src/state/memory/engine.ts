@@ -23,6 +23,8 @@ interface UserRecord {
   seq: number;
   lastSeenAt: number | null;
   voice: { guildId: string; channelId: string } | null;
+  /** Guilds of the live sessions; the last ones while offline. */
+  guildIds: string[];
   /** Offline records are dropped after this time (epoch ms); null while live. */
   expiresAt: number | null;
 }
@@ -91,7 +93,7 @@ export function createMemoryEngine({
   const userFor = (userId: string): UserRecord => {
     let user = liveUser(userId);
     if (!user) {
-      user = { sessions: new Map(), seq: 0, lastSeenAt: null, voice: null, expiresAt: null };
+      user = { sessions: new Map(), seq: 0, lastSeenAt: null, voice: null, expiresAt: null, guildIds: [] };
       users.set(userId, user);
     }
     return user;
@@ -196,6 +198,7 @@ export function createMemoryEngine({
       sessionOwners.set(input.sessionId, input.userId);
       user.expiresAt = null;
       const after = summarize(user.sessions);
+      user.guildIds = [...after.guilds].sort();
 
       publishPresence(input.userId, 'ONLINE', after.count, missingFrom(after.guilds, before.guilds), now, before.count === 0);
       publishPresence(input.userId, 'OFFLINE', after.count, missingFrom(before.guilds, after.guilds), now, false);
@@ -220,6 +223,7 @@ export function createMemoryEngine({
       const before = summarize(user.sessions);
       user.sessions.delete(sessionId);
       const after = summarize(user.sessions);
+      if (after.count > 0) user.guildIds = [...after.guilds].sort();
       if (after.count === 0) {
         endVoice(userId, user, now);
         settleTimer(userId, now, now, false);
@@ -245,9 +249,9 @@ export function createMemoryEngine({
     async connectionStates(userIds) {
       return userIds.map((userId) => {
         const user = liveUser(userId);
-        if (!user) return toConnection(userId, 0, null, null);
+        if (!user) return { ...toConnection(userId, 0, null, null), guildIds: [] };
         const s = summarize(user.sessions);
-        return toConnection(userId, s.count, s.room, user.lastSeenAt);
+        return { ...toConnection(userId, s.count, s.room, user.lastSeenAt), guildIds: user.guildIds };
       });
     },
 

@@ -120,13 +120,16 @@ export function createRedisEngine({
       guard(async () => {
         if (userIds.length === 0) return [];
         const pipeline = client.pipeline();
-        for (const userId of userIds) pipeline.hmget(keys.user(userId), 'n', 'room', 'last');
+        for (const userId of userIds) pipeline.hmget(keys.user(userId), 'n', 'room', 'last', 'g');
         const replies = (await pipeline.exec()) ?? [];
         return userIds.map((userId, i) => {
           const [error, fields] = replies[i] ?? [new Error('missing reply'), null];
           if (error) throw error;
-          const [count, room, last] = fields as [string | null, string | null, string | null];
-          return toConnection(userId, Number(count ?? 0), str(room), num(last));
+          const [count, room, last, guilds] = fields as Array<string | null>;
+          return {
+            ...toConnection(userId, Number(count ?? 0), str(room), num(last)),
+            guildIds: guilds ? guilds.split('\n') : [],
+          };
         });
       }),
 

@@ -19,6 +19,8 @@ export function createKeys(prefix: string) {
     studyClosed: (day: string) => `${prefix}study:{${day}}:closed`,
     /** ZSET: userId → start (epoch ms) of every running study timer. */
     studyTimers: () => `${prefix}study:timers`,
+    /** STRING: a caller's operation count in one rate-limit window. */
+    rateLimit: (caller: string, window: number) => `${prefix}rate:{${caller}}:${window}`,
     /** A pub/sub channel for a topic of `src/pubsub/topics.ts`. */
     channel: (topic: string) => `${prefix}${topic}`,
   };

@@ -15,6 +15,7 @@ const scripts = {
   syncStudyTimes: { file: 'sync-study-times.lua', keys: 2 },
   closeStudyDay: { file: 'close-study-day.lua', keys: 3 },
   studyReport: { file: 'study-report.lua', keys: 2 },
+  rateLimit: { file: 'rate-limit.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof scripts;
@@ -31,6 +32,7 @@ declare module 'ioredis' {
     syncStudyTimes(...args: Arg[]): Result<unknown, Context>;
     closeStudyDay(...args: Arg[]): Result<unknown, Context>;
     studyReport(...args: Arg[]): Result<unknown, Context>;
+    rateLimit(...args: Arg[]): Result<unknown, Context>;
   }
 }
 

@@ -74,9 +74,16 @@ local function summarize(sessions)
   return s
 end
 
+-- n, room and g (the guilds of the live sessions, '\n'-joined; ids hold no
+-- line breaks) let connectionStates read a user with one HMGET. g keeps the
+-- last guilds while offline, so guild members still see lastSeenAt.
 local function store_summary(ukey, s)
   redis.call('HSET', ukey, 'n', s.count)
   if s.room then redis.call('HSET', ukey, 'room', s.room) else redis.call('HDEL', ukey, 'room') end
+  if s.count > 0 then
+    local guilds = sorted_keys(s.guilds)
+    if #guilds > 0 then redis.call('HSET', ukey, 'g', table.concat(guilds, '\n')) else redis.call('HDEL', ukey, 'g') end
+  end
 end
 
 -- One event per step and direction; the user's own topic only gets it when

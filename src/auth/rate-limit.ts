@@ -1,0 +1,37 @@
+import type { Clock } from '../clock.js';
+import { ErrorCode, StateError } from '../errors.js';
+
+/** Counts operations per caller in fixed one-minute windows. */
+export interface RateLimiter {
+  /** Resolves with the caller's count in the current window, this operation included. */
+  hit(caller: string, now: number): Promise<number>;
+}
+
+export const RATE_WINDOW_MS = 60_000;
+
+export const rateLimited = () => {
+  const error = new StateError(ErrorCode.RATE_LIMITED, 'too many requests; slow down and retry in a minute');
+  Object.assign(error.extensions, { http: { status: 429 } });
+  return error;
+};
+
+/** One process's counters, for the memory engine. */
+export function createMemoryRateLimiter(clock: Clock): RateLimiter {
+  const windows = new Map<string, { start: number; count: number }>();
+  let sweptAt = 0;
+  return {
+    async hit(caller, now) {
+      if (now - sweptAt > RATE_WINDOW_MS) {
+        for (const [key, w] of windows) if (now - w.start >= RATE_WINDOW_MS) windows.delete(key);
+        sweptAt = clock.now();
+      }
+      const window = windows.get(caller);
+      if (!window || now - window.start >= RATE_WINDOW_MS) {
+        windows.set(caller, { start: now - (now % RATE_WINDOW_MS), count: 1 });
+        return 1;
+      }
+      window.count += 1;
+      return window.count;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Authenticate } from '../auth/authenticate.js';
+import { ErrorCode, maskError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
+
+type EnvelopedArgs = ExecutionArgs & {
+  rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+};
+
+/** The error with `code`, unless it already carries one (limit errors are BAD_USER_INPUT). */
+const withCode = (error: GraphQLError, code: ErrorCode) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { code, ...error.extensions },
+  });
+
+export interface WebSocketOptions {
+  /** Largest message; bigger ones close the socket with 1009. */
+  maxPayload: number;
+  /** Most operations in flight on one socket. */
+  maxOperations: number;
+  authenticate: Authenticate;
+  logger: Logger;
+}
+
+/** graphql-ws on the HTTP server's port and path, executing through yoga's plugins. */
+export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
+  const { maxPayload, maxOperations, authenticate, logger } = options;
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload });
+
+  useServer<Record<string, unknown> | undefined>(
+    {
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      // A refused token closes the socket with 4403 before any operation runs.
+      onConnect: async (ctx) => {
+        try {
+          await authenticate(ctx.connectionParams?.authorization);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      // A bad operation must fail alone: returning errors (never throwing)
+      // keeps graphql-ws from closing the socket and its other subscriptions.
+      onSubscribe: async (ctx, id, params) => {
+        try {
+          const inFlight = Object.keys(ctx.subscriptions).filter((other) => other !== id).length;
+          if (inFlight >= maxOperations) {
+            return [new GraphQLError(`at most ${maxOperations} operations per socket`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
+          }
+          const enveloped = yoga.getEnveloped({
+            ...ctx,
+            connectionParams: ctx.connectionParams ?? {},
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params,
+          });
+          let document;
+          try {
+            document = enveloped.parse(params.query);
+          } catch (error) {
+            return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Syntax error'), ErrorCode.GRAPHQL_PARSE_FAILED)];
+          }
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors.map((e: GraphQLError) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+          const args: EnvelopedArgs = {
+            schema: enveloped.schema,
+            operationName: params.operationName ?? null,
+            document,
+            variableValues: params.variables ?? null,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          };
+          return args;
+        } catch (error) {
+          const masked = maskError(error);
+          if (masked.extensions.code === ErrorCode.INTERNAL) logger.error('websocket subscribe failed', { error: String(error) });
+          return [masked];
+        }
+      },
+    },
+    wss,
+  );
+  return wss;
+}

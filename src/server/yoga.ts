@@ -1,0 +1,69 @@
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import { ErrorCode, maskError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Context } from '../schema/builder.js';
+import { schema } from '../schema/index.js';
+import type { StateRuntime } from '../state/create-state.js';
+import type { InitialContext } from './caller-context.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** Turns off introspection; WebSocket operations validate through the same plugins. */
+const noIntrospection: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
+
+export function createYogaServer(
+  config: Config,
+  state: StateRuntime,
+  context: (initial: InitialContext) => Promise<Context>,
+  logger: Logger,
+) {
+  const { limits } = config;
+  // A document over a limit is the caller's input: BAD_USER_INPUT on every transport.
+  const limit = { onReject: [(_ctx: unknown, error: GraphQLError) => Object.assign(error.extensions, { code: ErrorCode.BAD_USER_INPUT })] };
+  const armor = new EnvelopArmor({
+    maxDepth: { n: limits.maxDepth, ...limit },
+    maxAliases: { n: limits.maxAliases, ...limit },
+    costLimit: { maxCost: limits.maxCost, ...limit },
+    maxTokens: { n: limits.maxTokens, ...limit },
+    maxDirectives: { n: 20, ...limit },
+    // Field suggestions reveal the schema when introspection is off.
+    blockFieldSuggestion: { enabled: config.production },
+  });
+
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.production ? false : { subscriptionsProtocol: 'WS', title: 'state-server' },
+    maskedErrors: {
+      maskError: (error) => {
+        const masked = maskError(error);
+        if (masked.extensions.code === ErrorCode.INTERNAL) {
+          const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+          logger.error('unexpected error', { error: String(cause), stack: cause instanceof Error ? cause.stack : undefined });
+        }
+        return masked;
+      },
+    },
+    context: (initial) => context(initial as InitialContext),
+    logging: {
+      debug: (...args) => logger.debug(String(args[0])),
+      info: (...args) => logger.info(String(args[0])),
+      warn: (...args) => logger.warn(String(args[0])),
+      error: (...args) => logger.error(String(args[0])),
+    },
+    plugins: [
+      ...armor.protect().plugins,
+      ...(config.production ? [noIntrospection] : []),
+      useReadinessCheck({ endpoint: '/readiness', check: () => state.service.ready() }),
+    ],
+  });
+}
+
+export type YogaServer = ReturnType<typeof createYogaServer>;
