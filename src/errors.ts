@@ -60,10 +60,13 @@ export function maskError(error: unknown): GraphQLError {
         extensions: { ...original.extensions },
       });
     }
-    // Errors graphql-js raises itself (variable coercion, argument values)
-    // wrap nothing or another GraphQLError, and describe the caller's input.
+    // Errors graphql-js and yoga raise themselves (variable coercion, a query
+    // that is not a string, no operation to run) wrap nothing or another
+    // GraphQLError, and describe the caller's input. Codes outside our list
+    // (yoga's BAD_REQUEST, OPERATION_RESOLUTION_FAILURE) become BAD_USER_INPUT.
     if (!original || original instanceof GraphQLError) {
-      if (typeof error.extensions?.code === 'string') return error;
+      const code = error.extensions?.code;
+      if (typeof code === 'string' && knownCodes.has(code)) return error;
       return new GraphQLError(error.message, {
         nodes: error.nodes,
         source: error.source,

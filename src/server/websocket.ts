@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticate } from '../auth/authenticate.js';
@@ -33,6 +33,19 @@ export interface WebSocketOptions {
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
   const { maxPayload, maxOperations, authenticate, logger } = options;
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload });
+
+  // A client can make ws emit a socket error (an oversized or malformed
+  // frame); ws then closes the socket itself (1009, 1002, ...). graphql-ws
+  // would print the stack to stderr, letting any client write stack traces
+  // into our logs, so its per-socket error listener is replaced by one JSON
+  // line. This handler is registered first, before graphql-ws's.
+  wss.on('connection', (socket) => {
+    const once = socket.once.bind(socket);
+    socket.once = ((event: string, listener: (...args: unknown[]) => void) =>
+      event === 'error'
+        ? once('error', (error: Error) => logger.warn('websocket closed on a protocol error', { error: error.message }))
+        : once(event, listener)) as typeof socket.once;
+  });
 
   useServer<Record<string, unknown> | undefined>(
     {
@@ -70,6 +83,9 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           }
           const errors = enveloped.validate(enveloped.schema, document);
           if (errors.length > 0) return errors.map((e: GraphQLError) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+          if (!getOperationAST(document, params.operationName)) {
+            return [new GraphQLError('no operation to run: name one with operationName', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+          }
           const args: EnvelopedArgs = {
             schema: enveloped.schema,
             operationName: params.operationName ?? null,

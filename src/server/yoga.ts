@@ -11,6 +11,32 @@ import type { InitialContext } from './caller-context.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
+/**
+ * yoga parses GET `variables`/`extensions` with a bare JSON.parse, so bad JSON
+ * there would surface as INTERNAL; answer it as the caller's mistake instead.
+ */
+const checkGetParams: Plugin = {
+  onRequest({ request, url, endResponse, fetchAPI }) {
+    if (request.method !== 'GET') return;
+    for (const name of ['variables', 'extensions']) {
+      const raw = url.searchParams.get(name);
+      if (raw === null) continue;
+      let valid = false;
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        valid = parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed));
+      } catch {
+        valid = false;
+      }
+      if (!valid) {
+        const body = { errors: [{ message: `${name} must be a JSON object`, extensions: { code: ErrorCode.BAD_USER_INPUT } }] };
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } }));
+        return;
+      }
+    }
+  },
+};
+
 /** Turns off introspection; WebSocket operations validate through the same plugins. */
 const noIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
@@ -59,6 +85,7 @@ export function createYogaServer(
       error: (...args) => logger.error(String(args[0])),
     },
     plugins: [
+      checkGetParams,
       ...armor.protect().plugins,
       ...(config.production ? [noIntrospection] : []),
       useReadinessCheck({ endpoint: '/readiness', check: () => state.service.ready() }),
