@@ -1,5 +1,6 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { callerName } from '../auth/caller.js';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { ErrorCode, maskError } from '../errors.js';
@@ -36,6 +37,27 @@ const checkGetParams: Plugin = {
     }
   },
 };
+
+/** One debug line per operation, naming the caller (never its token). */
+const operationLog = (logger: Logger): Plugin<Context> => ({
+  onExecute({ args }) {
+    const started = performance.now();
+    const operation = getOperationAST(args.document, args.operationName);
+    const entry = () => ({
+      caller: callerName(args.contextValue.caller),
+      operation: operation?.name?.value ?? operation?.operation ?? 'unknown',
+    });
+    return {
+      onExecuteDone: () => logger.debug('operation', { ...entry(), ms: Math.round(performance.now() - started) }),
+    };
+  },
+  onSubscribe({ args }) {
+    logger.debug('subscription', {
+      caller: callerName(args.contextValue.caller),
+      operation: args.operationName ?? 'subscription',
+    });
+  },
+});
 
 /** Turns off introspection; WebSocket operations validate through the same plugins. */
 const noIntrospection: Plugin = {
@@ -86,6 +108,7 @@ export function createYogaServer(
     },
     plugins: [
       checkGetParams,
+      operationLog(logger),
       ...armor.protect().plugins,
       ...(config.production ? [noIntrospection] : []),
       useReadinessCheck({ endpoint: '/readiness', check: () => state.service.ready() }),

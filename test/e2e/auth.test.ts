@@ -219,6 +219,20 @@ describe('production mode', () => {
     expect(stderr).toMatch(/SERVICE_TOKENS is required when NODE_ENV=production/);
   });
 
+  it('names the calling service in its logs, never the token', async () => {
+    const lines: string[] = [];
+    const { buildApp } = await import('../../src/app.js');
+    const { createLogger } = await import('../../src/logger.js');
+    const { testConfig } = await import('../utils/engines.js');
+    const app = await buildApp(testConfig({ auth: authConfig() }), { logger: createLogger('debug', (line) => lines.push(line)) });
+    const { port } = await app.start(0, '127.0.0.1');
+    await gql(`http://127.0.0.1:${port}/graphql`, 'query Probe { connectionStates(userIds: ["a"]) { state } }', undefined, service);
+    await app.stop();
+    const entry = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'operation');
+    expect(entry).toMatchObject({ caller: 'service:chat', operation: 'Probe' });
+    expect(lines.join('\n')).not.toContain(SERVICE_TOKEN);
+  });
+
   it('warns once that it runs open when no auth is configured', async () => {
     const lines: string[] = [];
     const { buildApp } = await import('../../src/app.js');
