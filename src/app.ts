@@ -9,7 +9,7 @@ import { createContextFactory } from './server/caller-context.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createYogaServer, GRAPHQL_PATH } from './server/yoga.js';
 import { createState, type StateRuntime } from './state/create-state.js';
-import { startDayCloser } from './study/day-closer.js';
+import { startMaintenance } from './state/maintenance.js';
 
 export { GRAPHQL_PATH };
 
@@ -42,7 +42,7 @@ export async function buildApp(config: Config, { clock = systemClock, logger = s
     authenticate,
     logger,
   });
-  let stopDayCloser = () => {};
+  let stopMaintenance = () => {};
 
   return {
     state,
@@ -52,14 +52,14 @@ export async function buildApp(config: Config, { clock = systemClock, logger = s
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          stopDayCloser = startDayCloser(state.service, logger);
+          stopMaintenance = startMaintenance(state.service, logger);
           const bound = (server.address() as AddressInfo).port;
           const shownHost = host === '0.0.0.0' ? 'localhost' : host;
           resolve({ port: bound, url: `http://${shownHost}:${bound}${GRAPHQL_PATH}` });
         });
       }),
     async stop() {
-      stopDayCloser();
+      stopMaintenance();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {

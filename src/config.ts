@@ -28,6 +28,18 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly auth: AuthConfig;
   readonly limits: Limits;
+  readonly reliability: Reliability;
+}
+
+export interface Reliability {
+  /** Lease of a gateway node when heartbeat names no ttl. @default 30 */
+  readonly nodeLeaseSeconds: number;
+  /** Sessions without a node close after this long. @default 86400 */
+  readonly sessionMaxAgeSeconds: number;
+  /** A closed session id stays refused this long (late CONNECTs are ignored). @default 600 */
+  readonly tombstoneSeconds: number;
+  /** An OFFLINE transition is held back this long and dropped if the user reconnects. @default 0 */
+  readonly presenceGraceMs: number;
 }
 
 export interface AuthConfig {
@@ -199,5 +211,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     auth: auth(env, production),
     limits: limits(env),
+    reliability: Object.freeze({
+      nodeLeaseSeconds: integer(env, 'NODE_LEASE_SECONDS', 30, 1, 3600),
+      sessionMaxAgeSeconds: integer(env, 'SESSION_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400),
+      tombstoneSeconds: integer(env, 'TOMBSTONE_SECONDS', 600, 1, 86_400),
+      presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 0, 0, 600_000),
+    }),
   });
 }

@@ -4,6 +4,7 @@ import './presence.js';
 import './voice.js';
 import './study.js';
 import './rooms.js';
+import './nodes.js';
 
 builder.queryType({});
 builder.mutationType({});

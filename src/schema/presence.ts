@@ -42,6 +42,8 @@ const PresenceEventRef = builder.objectRef<PresenceEvent>('PresenceEvent').imple
     sessionCount: t.exposeInt('sessionCount'),
     guildIds: t.exposeIDList('guildIds', { description: 'Guilds this transition applies to' }),
     at: t.expose('at', { type: 'DateTime' }),
+    version: t.exposeInt('version', { description: "The user's presence version; every presence event of the user raises it" }),
+    snapshot: t.exposeBoolean('snapshot', { description: 'Part of the current state sent first (includeSnapshot), not a transition' }),
   }),
 });
 
@@ -91,7 +93,11 @@ builder.subscriptionFields((t) => ({
   presenceChanged: t.field({
     type: PresenceEventRef,
     description: 'ONLINE/OFFLINE transitions of the given users, or as seen from a guild; one filter is required',
-    args: { guildId: t.arg.id(), userIds: t.arg.idList() },
+    args: {
+      guildId: t.arg.id(),
+      userIds: t.arg.idList(),
+      includeSnapshot: t.arg.boolean({ description: 'First send the current presence of the users (snapshot: true), then live events, with no gap' }),
+    },
     // User tokens subscribe by guild; only services may follow arbitrary users.
     authScopes: (_root, { guildId }) => (guildId ? { guild: guildId } : { service: true }),
     subscribe: (_root, args, { state }) => state.presenceChanged(args),

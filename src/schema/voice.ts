@@ -21,6 +21,8 @@ const VoiceStateChangeRef = builder.objectRef<VoiceStateChange>('VoiceStateChang
     previousChannelId: t.exposeID('previousChannelId', { nullable: true }),
     userId: t.exposeID('userId'),
     at: t.expose('at', { type: 'DateTime' }),
+    version: t.exposeInt('version', { nullable: true, description: "The guild's voice version after this change; null when nothing changed" }),
+    snapshot: t.exposeBoolean('snapshot', { description: 'Part of the current state sent first (includeSnapshot), as JOINED' }),
   }),
 });
 
@@ -29,6 +31,7 @@ const VoiceChannelInput = builder.inputType('VoiceChannelInput', {
     guildId: t.id({ required: true }),
     channelId: t.id({ required: true }),
     userId: t.id({ required: true }),
+    at: t.field({ type: 'DateTime', description: 'When the signaling server saw it; an event older than the last applied for the user is ignored' }),
   }),
 });
 
@@ -61,9 +64,12 @@ builder.subscriptionField('channelStateChanged', (t) =>
   t.field({
     type: VoiceStateChangeRef,
     description: 'Every voice change in the guild',
-    args: { guildId: t.arg.id({ required: true }) },
+    args: {
+      guildId: t.arg.id({ required: true }),
+      includeSnapshot: t.arg.boolean({ description: 'First send every member as JOINED (snapshot: true), then live events, with no gap' }),
+    },
     authScopes: (_root, { guildId }) => ({ guild: guildId }),
-    subscribe: (_root, { guildId }, { state }) => state.channelStateChanged(guildId),
+    subscribe: (_root, { guildId, includeSnapshot }, { state }) => state.channelStateChanged(guildId, includeSnapshot),
     resolve: (change) => change,
   }),
 );

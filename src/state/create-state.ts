@@ -32,6 +32,7 @@ type StateConfig = Pick<
   | 'studyTimezone'
   | 'studyRetentionDays'
   | 'studyCloseDelaySeconds'
+  | 'reliability'
 >;
 
 /** Picks the engine from the configuration: Redis when REDIS_URL is set, memory otherwise. */
@@ -40,6 +41,8 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
   const retention = {
     presenceRetentionSeconds: config.presenceRetentionSeconds,
     studyRetentionDays: config.studyRetentionDays,
+    tombstoneSeconds: config.reliability.tombstoneSeconds,
+    graceMs: config.reliability.presenceGraceMs,
     calendar,
   };
   const serviceOptions = {
@@ -47,6 +50,7 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
     calendar,
     studyRetentionDays: config.studyRetentionDays,
     closeDelayMs: config.studyCloseDelaySeconds * 1000,
+    reliability: config.reliability,
   };
   const busOptions = { bufferSize: config.subscriptionBufferSize, subscribeTimeoutMs: 2 * config.redisCommandTimeoutMs };
 

@@ -1,12 +1,15 @@
 import type { StudyCalendar } from '../study/calendar.js';
 import type {
   ConnectSessionInput,
+  NodeLease,
+  NodeSyncResult,
+  PresenceSnapshotEntry,
   SaveStudyTimeInput,
+  Session,
+  SessionResult,
   StudyDayClosed,
   StudyTime,
   StudyTimeEntry,
-  Session,
-  SessionResult,
   UserPresence,
   VoiceChannel,
   VoiceChannelInput,
@@ -20,6 +23,7 @@ import type {
  */
 export interface StateEngine {
   connectSession(input: ConnectSessionInput, now: number): Promise<SessionResult>;
+  /** Also leaves a tombstone, known session or not, so a late CONNECT is ignored. */
   disconnectSession(sessionId: string, now: number): Promise<SessionResult>;
   getSession(sessionId: string): Promise<Session | null>;
   /** One entry per id, in order; one round trip however many ids. */
@@ -27,6 +31,24 @@ export interface StateEngine {
   joinVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   leaveVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   channelStates(guildId: string): Promise<VoiceChannel[]>;
+
+  /** Renews a gateway node's lease. */
+  heartbeat(nodeId: string, leaseMs: number, now: number): Promise<NodeLease>;
+  /** Replaces the node's sessions with these (their nodeId is the node's), renewing its lease. */
+  syncNodeSessions(nodeId: string, sessions: ConnectSessionInput[], leaseMs: number, now: number): Promise<NodeSyncResult>;
+  /**
+   * Closes sessions of lapsed nodes and node-less sessions older than
+   * `sessionMaxAgeMs`, and sends OFFLINE events held back by the grace period
+   * once due. Each close is atomic and publishes the usual events.
+   */
+  reap(now: number, sessionMaxAgeMs: number): Promise<{ closed: number; offline: number }>;
+  /** Presence of users (or of those online in a guild) with their versions. */
+  presenceSnapshot(target: { guildId: string } | { userIds: string[] }): Promise<PresenceSnapshotEntry[]>;
+  /** A guild's voice members and its voice version, read in one step. */
+  voiceSnapshot(guildId: string): Promise<{ version: number; members: Array<[string, string]> }>;
+  /** Takes a lock held until `ttlMs` passes or it is released; null when another holder has it. */
+  tryLock(name: string, ttlMs: number): Promise<string | null>;
+  unlock(name: string, token: string): Promise<void>;
 
   /** Starts the user's timer; a running timer is left as it is (changed: false). */
   startStudyTimer(userId: string, roomId: string | null, now: number): Promise<{ changed: boolean; time: StudyTime }>;
@@ -55,5 +77,9 @@ export interface EngineOptions {
   presenceRetentionSeconds: number;
   /** Days each day's study totals stay readable after the day. */
   studyRetentionDays: number;
+  /** Seconds a closed session's id stays refused. */
+  tombstoneSeconds: number;
+  /** How long an OFFLINE transition is held back; 0 sends it at once. */
+  graceMs: number;
   calendar: StudyCalendar;
 }

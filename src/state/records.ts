@@ -34,14 +34,16 @@ export const toSession = (sessionId: string, userId: string, rec: SessionRecord)
   connectedAt: rec.t,
 });
 
+/** A user is ONLINE with a live session, or while their OFFLINE is held back (`pending`). */
 export const toConnection = (
   userId: string,
   sessionCount: number,
   roomId: string | null,
   lastSeenAt: number | null,
+  pending = false,
 ): UserConnection => ({
   userId,
-  state: sessionCount > 0 ? 'ONLINE' : 'OFFLINE',
+  state: sessionCount > 0 || pending ? 'ONLINE' : 'OFFLINE',
   sessionCount,
   roomId: sessionCount > 0 ? roomId : null,
   lastSeenAt,
@@ -65,6 +67,7 @@ export function voiceChange(
   at: number,
   type: VoiceChange | null,
   previousChannelId: string | null = null,
+  version: number | null = null,
 ): VoiceStateChange {
   return {
     changed: type !== null,
@@ -74,6 +77,8 @@ export function voiceChange(
     previousChannelId,
     userId: input.userId,
     at,
+    version: type === null ? null : version,
+    snapshot: false,
   };
 }
 

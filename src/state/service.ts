@@ -6,7 +6,9 @@ import { isDay, MAX_DAY_SECONDS, type StudyCalendar } from '../study/calendar.js
 import { assertId, assertIdList, assertIdSet, assertInt, assertOptionalId, assertText } from '../validate.js';
 import type { Viewer } from '../auth/caller.js';
 import type { StateEngine } from './engine.js';
-import { toConnection } from './records.js';
+import { groupChannels, toConnection, voiceChange } from './records.js';
+import { withSnapshot } from '../pubsub/with-snapshot.js';
+import type { Reliability } from '../config.js';
 import type {
   PresenceEvent,
   RoomEvent,
@@ -14,6 +16,8 @@ import type {
   Session,
   SessionResult,
   StudyDayClosed,
+  NodeLease,
+  NodeSyncResult,
   StudyReportPage,
   StudyTime,
   StudyTimeEvent,
@@ -35,11 +39,20 @@ export interface VoiceArgs {
   guildId: unknown;
   channelId: unknown;
   userId: unknown;
+  /** Source time (epoch ms) from the signaling server. */
+  at?: number | null;
 }
 
 export interface PresenceFilter {
   guildId?: unknown;
   userIds?: readonly unknown[] | null;
+  includeSnapshot?: boolean | null;
+}
+
+export interface NodeSyncArgs {
+  nodeId: unknown;
+  sessions: ReadonlyArray<Omit<ConnectSessionArgs, 'nodeId'>>;
+  ttlSeconds?: unknown;
 }
 
 export interface StudyTimerArgs {
@@ -83,6 +96,14 @@ export interface StateService {
   joinVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   leaveVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   channelStates(guildId: unknown): Promise<VoiceChannel[]>;
+  heartbeat(nodeId: unknown, ttlSeconds?: unknown): Promise<NodeLease>;
+  syncNodeSessions(input: NodeSyncArgs): Promise<NodeSyncResult>;
+  /**
+   * One maintenance pass (every instance runs one each second): under a
+   * Redis lock, reap lapsed nodes and over-age sessions and send held-back
+   * OFFLINE events; then close ended study days.
+   */
+  maintain(): Promise<{ closed: number; offline: number; days: StudyDayClosed[] }>;
 
   startStudyTimer(input: StudyTimerArgs): Promise<StudyTime>;
   stopStudyTimer(input: StudyTimerArgs): Promise<StudyTime>;
@@ -97,7 +118,7 @@ export interface StateService {
 
   /** Resolves once subscribed: events after that are not missed. */
   presenceChanged(filter: PresenceFilter): Promise<AsyncIterableIterator<PresenceEvent>>;
-  channelStateChanged(guildId: unknown): Promise<AsyncIterableIterator<VoiceStateChange>>;
+  channelStateChanged(guildId: unknown, includeSnapshot?: boolean | null): Promise<AsyncIterableIterator<VoiceStateChange>>;
   roomEvents(roomId?: unknown): Promise<AsyncIterableIterator<RoomEvent>>;
   studyTimeChanged(userId: unknown): Promise<AsyncIterableIterator<StudyTimeEvent>>;
   studyDayClosed(): Promise<AsyncIterableIterator<StudyDayClosed>>;
@@ -114,7 +135,13 @@ export interface StateServiceDeps {
   studyRetentionDays: number;
   /** A day is closed this long after it ends. @default 0 */
   closeDelayMs?: number;
+  reliability: Reliability;
 }
+
+/** Most sessions one syncNodeSessions call takes. */
+export const MAX_NODE_SESSIONS = 10_000;
+/** How long one instance holds the maintenance lock at most. */
+const MAINTENANCE_LOCK_MS = 10_000;
 
 /** Most entries one syncStudyTimes call takes. */
 export const MAX_SYNC_ENTRIES = 1000;
@@ -129,6 +156,15 @@ const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
   guildId: assertId(input.guildId, 'guildId'),
   channelId: assertId(input.channelId, 'channelId'),
   userId: assertId(input.userId, 'userId'),
+  at: input.at === null || input.at === undefined ? null : input.at,
+});
+
+const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
+  sessionId: assertId(input.sessionId, `${field}.sessionId`),
+  userId: assertId(input.userId, `${field}.userId`),
+  guildIds: assertIdSet(input.guildIds, `${field}.guildIds`),
+  roomId: assertOptionalId(input.roomId, `${field}.roomId`),
+  nodeId: assertOptionalId(input.nodeId, `${field}.nodeId`),
 });
 
 // studyReport cursors are opaque: the last user id of a page, base64url.
@@ -146,7 +182,10 @@ export function createStateService({
   calendar,
   studyRetentionDays,
   closeDelayMs = 0,
+  reliability,
 }: StateServiceDeps): StateService {
+  const leaseMs = (ttlSeconds: unknown) =>
+    1000 * (ttlSeconds === null || ttlSeconds === undefined ? reliability.nodeLeaseSeconds : assertInt(ttlSeconds, 'ttlSeconds', 1, 3600));
   const readDay = (day: unknown): string => {
     if (day === null || day === undefined) return calendar.dayOf(clock.now());
     if (typeof day !== 'string' || !isDay(day)) throw badInput('day must be a date, YYYY-MM-DD');
@@ -165,16 +204,7 @@ export function createStateService({
   let lastClosed: string | null = null;
 
   const service: StateService = {
-    async connectSession(input) {
-      const valid = {
-        sessionId: assertId(input.sessionId, 'sessionId'),
-        userId: assertId(input.userId, 'userId'),
-        guildIds: assertIdSet(input.guildIds, 'guildIds'),
-        roomId: assertOptionalId(input.roomId, 'roomId'),
-        nodeId: assertOptionalId(input.nodeId, 'nodeId'),
-      };
-      return engine.connectSession(valid, clock.now());
-    },
+    connectSession: async (input) => engine.connectSession(sessionInput(input, 'input'), clock.now()),
     disconnectSession: async (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
     session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
     async connectionStates(userIds, viewer = null) {
@@ -189,6 +219,26 @@ export function createStateService({
     joinVoiceChannel: async (input) => engine.joinVoice(voiceInput(input), clock.now()),
     leaveVoiceChannel: async (input) => engine.leaveVoice(voiceInput(input), clock.now()),
     channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
+    heartbeat: async (nodeId, ttlSeconds) => engine.heartbeat(assertId(nodeId, 'nodeId'), leaseMs(ttlSeconds), clock.now()),
+    async syncNodeSessions({ nodeId, sessions, ttlSeconds }) {
+      const node = assertId(nodeId, 'nodeId');
+      if (sessions.length > MAX_NODE_SESSIONS) throw badInput(`sessions holds at most ${MAX_NODE_SESSIONS}, got ${sessions.length}`);
+      const valid = sessions.map((s, i) => ({ ...sessionInput({ ...s, nodeId: null }, `sessions[${i}]`), nodeId: node }));
+      if (new Set(valid.map((s) => s.sessionId)).size !== valid.length) throw badInput('sessions lists a sessionId twice');
+      return engine.syncNodeSessions(node, valid, leaseMs(ttlSeconds), clock.now());
+    },
+    async maintain() {
+      const token = await engine.tryLock('maintenance', MAINTENANCE_LOCK_MS);
+      let reaped = { closed: 0, offline: 0 };
+      if (token) {
+        try {
+          reaped = await engine.reap(clock.now(), reliability.sessionMaxAgeSeconds * 1000);
+        } finally {
+          await engine.unlock('maintenance', token);
+        }
+      }
+      return { ...reaped, days: await service.closeEndedDays() };
+    },
 
     async startStudyTimer({ userId, roomId }) {
       const { time } = await engine.startStudyTimer(assertId(userId, 'userId'), assertOptionalId(roomId, 'roomId'), clock.now());
@@ -265,18 +315,57 @@ export function createStateService({
       return event;
     },
 
-    async presenceChanged({ guildId, userIds }) {
+    async presenceChanged({ guildId, userIds, includeSnapshot }) {
       const users = userIds === null || userIds === undefined ? null : assertIdSet(userIds, 'userIds');
-      if (guildId === null || guildId === undefined) {
-        if (!users || users.length === 0) throw badInput('presenceChanged needs a guildId or at least one userId');
-        return bus.subscribe(users.map((id) => topics.presenceUser(id)));
+      const guild = guildId === null || guildId === undefined ? null : assertId(guildId, 'guildId');
+      if (guild === null && (!users || users.length === 0)) {
+        throw badInput('presenceChanged needs a guildId or at least one userId');
       }
-      const guild = assertId(guildId, 'guildId');
       // Both filters: the guild's view, narrowed to those users.
-      const only = users && users.length > 0 ? new Set(users) : null;
-      return bus.subscribe([topics.presenceGuild(guild)], only ? { filter: (e) => only.has(e.userId) } : {});
+      const only = guild !== null && users && users.length > 0 ? new Set(users) : null;
+      const live =
+        guild === null
+          ? await bus.subscribe(users!.map((id) => topics.presenceUser(id)))
+          : await bus.subscribe([topics.presenceGuild(guild)], only ? { filter: (e) => only.has(e.userId) } : {});
+      if (!includeSnapshot) return live;
+
+      // Subscribed first, so nothing published from now on is missed.
+      try {
+        const entries = await engine.presenceSnapshot(guild === null ? { userIds: users! } : { guildId: guild });
+        const now = clock.now();
+        const snapshot: PresenceEvent[] = entries
+          .filter((e) => !only || only.has(e.userId))
+          .map((e) => {
+            const state = e.online ? 'ONLINE' : 'OFFLINE';
+            const guildIds = guild === null ? e.guildIds : [guild];
+            return { userId: e.userId, state, previousState: state, sessionCount: e.sessionCount, guildIds, at: now, version: e.version, snapshot: true };
+          });
+        const seen = new Map(entries.map((e) => [e.userId, e.version]));
+        return withSnapshot(snapshot, live, (event) => event.version > (seen.get(event.userId) ?? 0));
+      } catch (error) {
+        await live.return?.();
+        throw error;
+      }
     },
-    channelStateChanged: async (guildId) => bus.subscribe([topics.voiceGuild(assertId(guildId, 'guildId'))]),
+    async channelStateChanged(guildId, includeSnapshot) {
+      const guild = assertId(guildId, 'guildId');
+      const live = await bus.subscribe([topics.voiceGuild(guild)]);
+      if (!includeSnapshot) return live;
+      try {
+        const { version, members } = await engine.voiceSnapshot(guild);
+        const now = clock.now();
+        const snapshot = groupChannels(guild, members).flatMap((channel) =>
+          channel.userIds.map((userId) => ({
+            ...voiceChange({ guildId: guild, channelId: channel.channelId, userId }, now, 'JOINED', null, version),
+            snapshot: true,
+          })),
+        );
+        return withSnapshot(snapshot, live, (event) => (event.version ?? 0) > version);
+      } catch (error) {
+        await live.return?.();
+        throw error;
+      }
+    },
     roomEvents: async (roomId) =>
       bus.subscribe([roomId === null || roomId === undefined ? topics.allRooms() : topics.room(assertId(roomId, 'roomId'))]),
     studyTimeChanged: async (userId) => bus.subscribe([topics.studyUser(assertId(userId, 'userId'))]),

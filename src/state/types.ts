@@ -46,6 +46,10 @@ export interface VoiceStateChange {
   previousChannelId: string | null;
   userId: string;
   at: number;
+  /** The guild's voice version after this change; null when nothing changed. */
+  version: number | null;
+  /** Part of the state sent first to an `includeSnapshot` subscriber. */
+  snapshot: boolean;
 }
 
 export interface PresenceEvent {
@@ -56,6 +60,10 @@ export interface PresenceEvent {
   /** The guilds whose view of this user changed with this event. */
   guildIds: string[];
   at: number;
+  /** The user's presence version: every presence event of the user raises it. */
+  version: number;
+  /** Part of the state sent first to an `includeSnapshot` subscriber. */
+  snapshot: boolean;
 }
 
 export interface RoomEvent {
@@ -80,6 +88,34 @@ export interface VoiceChannelInput {
   guildId: string;
   channelId: string;
   userId: string;
+  /** When the signaling server saw the change (epoch ms); older events than the last applied are ignored. */
+  at: number | null;
+}
+
+export interface NodeLease {
+  nodeId: string;
+  /** The server did not know the node (new, expired, or state lost): send its sessions with syncNodeSessions. */
+  resync: boolean;
+  expiresAt: number;
+}
+
+export interface NodeSyncResult {
+  nodeId: string;
+  opened: number;
+  closed: number;
+  unchanged: number;
+  /** Sessions refused: held by another user, or already closed (tombstone). */
+  refused: string[];
+}
+
+/** One user's presence at a version, for snapshots. */
+export interface PresenceSnapshotEntry {
+  userId: string;
+  sessionCount: number;
+  /** Online: a live session, or an OFFLINE still held back by the grace period. */
+  online: boolean;
+  guildIds: string[];
+  version: number;
 }
 
 /** A user's study time on one study day; `seconds` includes a running timer's time. */

@@ -104,8 +104,8 @@ describe.each(engineNames)('sessions and presence contract (%s engine)', (engine
     await service.disconnectSession('s2');
     const got = await events.take(2);
     expect(got).toEqual<PresenceEvent[]>([
-      { userId: 'u1', state: 'ONLINE', previousState: 'OFFLINE', sessionCount: 1, guildIds: ['g1'], at: clock.now() - 10 },
-      { userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', sessionCount: 0, guildIds: ['g1'], at: clock.now() },
+      { userId: 'u1', state: 'ONLINE', previousState: 'OFFLINE', sessionCount: 1, guildIds: ['g1'], at: clock.now() - 10, version: 1, snapshot: false },
+      { userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', sessionCount: 0, guildIds: ['g1'], at: clock.now(), version: 2, snapshot: false },
     ]);
     expect(await events.settle()).toHaveLength(2);
   });

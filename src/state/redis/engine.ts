@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { StateError, badInput, stateUnavailable } from '../../errors.js';
 import type { EngineOptions, StateEngine } from '../engine.js';
 import {
@@ -31,6 +32,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const lines = (v: unknown): string[] => (typeof v === 'string' && v !== '' ? v.split('\n') : []);
 
 export interface RedisEngineOptions extends EngineOptions {
   /** Command client; it should fail fast (no offline queue). */
@@ -40,6 +42,8 @@ export interface RedisEngineOptions extends EngineOptions {
 
 const NEEDS_CALENDAR = -2;
 const DAY_MS = 86_400_000;
+/** Most sessions one reap call closes, so no script holds Redis for long. */
+const REAP_BATCH = 200;
 
 /** The production engine: every change is one Lua script, so concurrent events never lose an update. */
 export function createRedisEngine({
@@ -47,6 +51,8 @@ export function createRedisEngine({
   keyPrefix,
   presenceRetentionSeconds,
   studyRetentionDays,
+  tombstoneSeconds,
+  graceMs,
   calendar,
 }: RedisEngineOptions): StateEngine {
   defineScripts(client);
@@ -60,6 +66,15 @@ export function createRedisEngine({
   /** The days Lua needs to split timer time: from `from` (default: yesterday) to today. */
   const calendarArg = (now: number, from = now - DAY_MS) =>
     calendar.window(Math.min(from, now), now + 1).flat().join(',');
+
+  /** The ctx ARGV block of lua/lib.lua's read_ctx. */
+  const ctxArgs = (now: number, cal: string) => [now, retention, cal, studyRetention, tombstoneSeconds, graceMs];
+
+  /** A calendar reaching back to the oldest running timer, for scripts that may stop many. */
+  async function calendarForAllTimers(now: number) {
+    const oldest = await client.zrange(keys.studyTimers(), 0, 0, 'WITHSCORES');
+    return calendarArg(now, oldest[1] === undefined ? now - DAY_MS : Math.min(Number(oldest[1]), now - DAY_MS));
+  }
 
   /**
    * Runs a script with the usual two-day calendar; a script that meets an
@@ -83,28 +98,29 @@ export function createRedisEngine({
           input.userId,
           input.sessionId,
           JSON.stringify(sessionContent(input)),
-          now,
-        )) as [number, string, number, string | null, string | null];
+          ...ctxArgs(now, calendarArg(now)),
+        )) as [number, string | null, number, string | null, string | null, number];
         if (reply[0] === -1) throw badInput(`session ${input.sessionId} belongs to another user`);
-        const [changed, record, count, room, last] = reply;
+        const [changed, record, count, room, last, pending] = reply;
         return {
           changed: changed === 1,
-          session: toSession(input.sessionId, input.userId, JSON.parse(record) as SessionRecord),
-          connection: toConnection(input.userId, Number(count), room, num(last)),
+          // A CONNECT for a closed session (tombstone) opens nothing.
+          session: record === null ? null : toSession(input.sessionId, input.userId, JSON.parse(record) as SessionRecord),
+          connection: toConnection(input.userId, Number(count), room, num(last), pending === 1),
         };
       }),
 
     disconnectSession: (sessionId, now) =>
       guard(async () => {
-        const reply = await withCalendar<[0] | [1, string, string, number, string | null, string | null]>(now, (cal) =>
-          client.disconnectSession(keys.session(sessionId), keyPrefix, sessionId, now, retention, cal, studyRetention),
+        const reply = await withCalendar<[0] | [1, string, string, number, string | null, string | null, number]>(now, (cal) =>
+          client.disconnectSession(keys.session(sessionId), keyPrefix, sessionId, ...ctxArgs(now, cal)),
         );
         if (reply[0] === 0) return { changed: false, session: null, connection: null };
-        const [, userId, record, count, room, last] = reply;
+        const [, userId, record, count, room, last, pending] = reply;
         return {
           changed: true,
           session: toSession(sessionId, userId, JSON.parse(record) as SessionRecord),
-          connection: toConnection(userId, Number(count), room, num(last)),
+          connection: toConnection(userId, Number(count), room, num(last), pending === 1),
         };
       }),
 
@@ -120,22 +136,22 @@ export function createRedisEngine({
       guard(async () => {
         if (userIds.length === 0) return [];
         const pipeline = client.pipeline();
-        for (const userId of userIds) pipeline.hmget(keys.user(userId), 'n', 'room', 'last', 'g');
+        for (const userId of userIds) pipeline.hmget(keys.user(userId), 'n', 'room', 'last', 'g', 'pend');
         const replies = (await pipeline.exec()) ?? [];
         return userIds.map((userId, i) => {
           const [error, fields] = replies[i] ?? [new Error('missing reply'), null];
           if (error) throw error;
-          const [count, room, last, guilds] = fields as Array<string | null>;
+          const [count, room, last, guilds, pending] = fields as Array<string | null>;
           return {
-            ...toConnection(userId, Number(count ?? 0), str(room), num(last)),
-            guildIds: guilds ? guilds.split('\n') : [],
+            ...toConnection(userId, Number(count ?? 0), str(room), num(last), pending !== null),
+            guildIds: lines(guilds),
           };
         });
       }),
 
     joinVoice: (input, now) =>
       guard(async () => {
-        const [changed, type, previous] = (await client.joinVoice(
+        const [changed, type, previous, version] = (await client.joinVoice(
           keys.user(input.userId),
           keys.voice(input.guildId),
           keyPrefix,
@@ -143,13 +159,14 @@ export function createRedisEngine({
           input.guildId,
           input.channelId,
           now,
-        )) as [number, VoiceChange | null, string | null];
-        return voiceChange(input, now, changed === 1 ? type : null, previous);
+          input.at ?? '',
+        )) as [number, VoiceChange | null, string | null, number | null];
+        return voiceChange(input, now, changed === 1 ? type : null, previous, version);
       }),
 
     leaveVoice: (input, now) =>
       guard(async () => {
-        const [changed] = (await client.leaveVoice(
+        const [changed, version] = (await client.leaveVoice(
           keys.user(input.userId),
           keys.voice(input.guildId),
           keyPrefix,
@@ -157,13 +174,96 @@ export function createRedisEngine({
           input.guildId,
           input.channelId,
           now,
+          input.at ?? '',
           retention,
-        )) as [number];
-        return voiceChange(input, now, changed === 1 ? 'LEFT' : null);
+        )) as [number, number | null];
+        return voiceChange(input, now, changed === 1 ? 'LEFT' : null, null, version);
       }),
 
     channelStates: (guildId) =>
       guard(async () => groupChannels(guildId, Object.entries(await client.hgetall(keys.voice(guildId))))),
+
+    heartbeat: (nodeId, leaseMs, now) =>
+      guard(async () => {
+        const [resync, expiresAt] = (await client.heartbeat(keys.nodes(), keyPrefix, nodeId, now, leaseMs)) as [number, number];
+        return { nodeId, resync: resync === 1, expiresAt: Number(expiresAt) };
+      }),
+
+    syncNodeSessions: (nodeId, sessions, leaseMs, now) =>
+      guard(async () => {
+        const triples = sessions.flatMap((s) => [s.sessionId, s.userId, JSON.stringify(sessionContent({ ...s, nodeId }))]);
+        const [opened, closed, unchanged, ...refused] = (await client.syncNodeSessions(
+          keys.nodes(),
+          keys.nodeSessions(nodeId),
+          keyPrefix,
+          nodeId,
+          leaseMs,
+          ...ctxArgs(now, await calendarForAllTimers(now)),
+          ...triples,
+        )) as [number, number, number, ...string[]];
+        return { nodeId, opened, closed, unchanged, refused };
+      }),
+
+    reap: (now, sessionMaxAgeMs) =>
+      guard(async () => {
+        const total = { closed: 0, offline: 0 };
+        const cal = await calendarForAllTimers(now);
+        for (;;) {
+          const [closed, offline, more] = (await client.reap(
+            keys.nodes(),
+            keys.unleasedSessions(),
+            keys.pendingOffline(),
+            keyPrefix,
+            ...ctxArgs(now, cal),
+            sessionMaxAgeMs,
+            REAP_BATCH,
+          )) as [number, number, number];
+          total.closed += closed;
+          total.offline += offline;
+          if (more !== 1) return total;
+        }
+      }),
+
+    presenceSnapshot: (target) =>
+      guard(async () => {
+        const flat = (await ('guildId' in target
+          ? client.presenceSnapshot(keys.guildOnline(target.guildId), keyPrefix)
+          : client.presenceSnapshot('', keyPrefix, ...target.userIds))) as Array<string | number>;
+        const entries = [];
+        for (let i = 0; i < flat.length; i += 5) {
+          const sessionCount = Number(flat[i + 1]);
+          entries.push({
+            userId: String(flat[i]),
+            sessionCount,
+            online: sessionCount > 0 || flat[i + 2] === 1,
+            guildIds: lines(flat[i + 3]),
+            version: Number(flat[i + 4]),
+          });
+        }
+        return entries;
+      }),
+
+    voiceSnapshot: (guildId) =>
+      guard(async () => {
+        const [version, ...flat] = (await client.voiceSnapshot(keys.voice(guildId), keys.voiceVersion(guildId), keyPrefix)) as [
+          number,
+          ...string[],
+        ];
+        const members: Array<[string, string]> = [];
+        for (let i = 0; i < flat.length; i += 2) members.push([flat[i]!, flat[i + 1]!]);
+        return { version: Number(version), members };
+      }),
+
+    tryLock: (name, ttlMs) =>
+      guard(async () => {
+        const token = randomUUID();
+        return (await client.set(keys.lock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
+      }),
+
+    unlock: (name, token) =>
+      guard(async () => {
+        await client.releaseLock(keys.lock(name), keyPrefix, token);
+      }),
 
     startStudyTimer: (userId, _roomId, now) =>
       guard(async () => {
@@ -282,4 +382,3 @@ export function createRedisEngine({
     },
   };
 }
-

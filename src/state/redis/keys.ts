@@ -5,12 +5,28 @@
  */
 export function createKeys(prefix: string) {
   return {
-    /** HASH: the user's sessions (`s:<sessionId>`), `n` session count, `room`, `last` (lastSeenAt), `vg`/`vc` voice guild and channel, `ts` study timer start, `q` sequence. */
+    /** HASH: the user's sessions (`s:<sessionId>`) and summary fields; see lua/lib.lua. */
     user: (userId: string) => `${prefix}user:{${userId}}`,
     /** STRING: sessionId → userId, so a disconnect needs only the session id. */
     session: (sessionId: string) => `${prefix}session:{${sessionId}}`,
     /** HASH: userId → channelId for everyone in a voice channel of the guild. */
     voice: (guildId: string) => `${prefix}guild:{${guildId}}:voice`,
+    /** STRING: the guild's voice version, raised by every voice event. */
+    voiceVersion: (guildId: string) => `${prefix}guild:{${guildId}}:voice:v`,
+    /** SET: users online as seen from the guild (for snapshots). */
+    guildOnline: (guildId: string) => `${prefix}guild:{${guildId}}:online`,
+    /** STRING: a closed session's tombstone, so a late CONNECT is ignored. */
+    tombstone: (sessionId: string) => `${prefix}tomb:{${sessionId}}`,
+    /** ZSET: gateway nodeId → lease expiry (epoch ms). */
+    nodes: () => `${prefix}nodes`,
+    /** SET: the session ids a gateway node holds. */
+    nodeSessions: (nodeId: string) => `${prefix}node:{${nodeId}}:sessions`,
+    /** ZSET: sessionId → connectedAt of sessions without a node, for SESSION_MAX_AGE_SECONDS. */
+    unleasedSessions: () => `${prefix}sessions:unleased`,
+    /** ZSET: userId → when their held-back OFFLINE is due (PRESENCE_GRACE_MS). */
+    pendingOffline: () => `${prefix}presence:pending`,
+    /** STRING: a maintenance lock, held by one instance per sweep. */
+    lock: (name: string) => `${prefix}lock:${name}`,
     /** HASH: userId → seconds studied on the day. */
     studyTotals: (day: string) => `${prefix}study:{${day}}:totals`,
     /** ZSET (scores 0): the day's user ids, paged by ZRANGEBYLEX. */

@@ -16,6 +16,12 @@ const scripts = {
   closeStudyDay: { file: 'close-study-day.lua', keys: 3 },
   studyReport: { file: 'study-report.lua', keys: 2 },
   rateLimit: { file: 'rate-limit.lua', keys: 1 },
+  heartbeat: { file: 'heartbeat.lua', keys: 1 },
+  reap: { file: 'reap.lua', keys: 3 },
+  syncNodeSessions: { file: 'sync-node-sessions.lua', keys: 2 },
+  presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1 },
+  voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2 },
+  releaseLock: { file: 'release-lock.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof scripts;
@@ -33,6 +39,12 @@ declare module 'ioredis' {
     closeStudyDay(...args: Arg[]): Result<unknown, Context>;
     studyReport(...args: Arg[]): Result<unknown, Context>;
     rateLimit(...args: Arg[]): Result<unknown, Context>;
+    heartbeat(...args: Arg[]): Result<unknown, Context>;
+    reap(...args: Arg[]): Result<unknown, Context>;
+    syncNodeSessions(...args: Arg[]): Result<unknown, Context>;
+    presenceSnapshot(...args: Arg[]): Result<unknown, Context>;
+    voiceSnapshot(...args: Arg[]): Result<unknown, Context>;
+    releaseLock(...args: Arg[]): Result<unknown, Context>;
   }
 }
 

@@ -1,44 +1,19 @@
 -- Opens a session, or updates it when a known session id arrives with other
--- guilds, room or node. A retry with the same content changes nothing.
+-- guilds, room or node. A retry with the same content, or a CONNECT for a
+-- session already closed (tombstone), changes nothing.
 -- KEYS[1] user hash            KEYS[2] session index (sessionId -> userId)
 -- ARGV[1] key prefix           ARGV[2] userId          ARGV[3] sessionId
--- ARGV[4] session JSON {g?, r?, n?}                    ARGV[5] now (epoch ms)
+-- ARGV[4] session JSON {g?, r?, n?}
+-- ARGV[5..10] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms
 -- Returns {-1} when the session belongs to another user, else
--- {changed 0|1, session JSON, sessionCount, roomId|false, lastSeenAt|false}.
+-- {changed 0|1, session JSON|false, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
 
-local ukey, ikey, uid, sid, now = KEYS[1], KEYS[2], ARGV[2], ARGV[3], ARGV[5]
-
-local owner = redis.call('GET', ikey)
-if owner and owner ~= uid then return { -1 } end
-
-local sessions, raw, fields = read_user(ukey)
-local before = summarize(sessions)
-local old = sessions[sid]
-local incoming = cjson.decode(ARGV[4])
-
-local function same(a, b)
-  return table.concat(a.g or {}, '\n') == table.concat(b.g or {}, '\n') and a.r == b.r and a.n == b.n
+local ctx = read_ctx(5)
+local status, record, summary, fields = open_session(ARGV[2], ARGV[3], ARGV[4], ctx)
+if status == 'OWNED' then return { -1 } end
+if status == 'TOMB' then
+  local f = redis.call('HMGET', KEYS[1], 'n', 'room', 'last', 'pend')
+  return { 0, false, tonumber(f[1] or '0'), f[2], f[3], f[4] and 1 or 0 }
 end
-
-if old and same(old, incoming) then
-  return { 0, raw[sid], before.count, before.room, fields.last or false }
-end
-
-incoming.t = old and old.t or tonumber(now)
-incoming.q = redis.call('HINCRBY', ukey, 'q', 1)
-local record = cjson.encode(incoming)
-redis.call('HSET', ukey, 's:' .. sid, record)
-redis.call('SET', ikey, uid)
-redis.call('PERSIST', ukey)
-sessions[sid] = incoming
-
-local after = summarize(sessions)
-store_summary(ukey, after)
-
-publish_presence(uid, 'ONLINE', 'OFFLINE', after.count,
-  missing_from(after.guilds, before.guilds), now, before.count == 0)
-publish_presence(uid, 'OFFLINE', 'ONLINE', after.count,
-  missing_from(before.guilds, after.guilds), now, false)
-for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, now) end
-
-return { 1, record, after.count, after.room, fields.last or false }
+local pending = summary.count == 0 and fields.pend ~= nil and status == 'SAME'
+return { status == 'CHANGED' and 1 or 0, record, summary.count, summary.room, fields.last or false, pending and 1 or 0 }

@@ -1,46 +1,25 @@
--- Closes a session. The user's last session closing makes them OFFLINE, ends
--- their voice membership, stops their study timer and starts the retention
--- clock on their record.
+-- Closes a session and leaves a tombstone. The user's last session closing
+-- makes them OFFLINE (after PRESENCE_GRACE_MS, when set): voice ends, the
+-- study timer stops, the retention clock starts.
 -- KEYS[1] session index (sessionId -> userId)
--- ARGV[1] key prefix    ARGV[2] sessionId    ARGV[3] now (epoch ms)
--- ARGV[4] presence retention (seconds)       ARGV[5] calendar (see lib.lua)
--- ARGV[6] study retention (seconds)
+-- ARGV[1] key prefix    ARGV[2] sessionId
+-- ARGV[3..8] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms
 -- Returns {0} for an unknown session, {-2, timer start} when the calendar does
 -- not reach back to a timer this would stop (nothing written), else
--- {1, userId, session JSON, sessionCount, roomId|false, lastSeenAt|false}.
+-- {1, userId, session JSON, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
 
-local ikey, sid, now, retention = KEYS[1], ARGV[2], ARGV[3], ARGV[4]
-local days = parse_calendar(ARGV[5])
+local sid = ARGV[2]
+local ctx = read_ctx(3)
 
-local uid = redis.call('GET', ikey)
-if not uid then return { 0 } end
-
-local ukey = user_key(uid)
-local sessions, raw, fields = read_user(ukey)
-local ts = fields.ts and tonumber(fields.ts)
-if sessions[sid] and ts and summarize(sessions).count == 1 and not split(days, ts, tonumber(now)) then
-  return { -2, ts }
-end
-redis.call('DEL', ikey)
-if not sessions[sid] then return { 0 } end
-
-local before = summarize(sessions)
-sessions[sid] = nil
-redis.call('HDEL', ukey, 's:' .. sid)
-local after = summarize(sessions)
-store_summary(ukey, after)
-
-local last = fields.last or false
-if after.count == 0 then
-  last = now
-  if fields.vg then end_voice(ukey, uid, fields.vg, fields.vc, now) end
-  if ts then settle_timer(uid, ts, tonumber(now), days, ARGV[6], tonumber(now), false) end
-  redis.call('HSET', ukey, 'last', now)
-  redis.call('EXPIRE', ukey, retention)
+-- Check the calendar before writing anything.
+local uid = redis.call('GET', KEYS[1])
+if uid then
+  local f = redis.call('HMGET', user_key(uid), 'ts', 'n')
+  local ts = f[1] and tonumber(f[1])
+  if ts and f[2] == '1' and ctx.grace == 0 and not split(ctx.days, ts, ctx.now) then return { -2, ts } end
 end
 
-for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, now) end
-publish_presence(uid, 'OFFLINE', 'ONLINE', after.count,
-  missing_from(before.guilds, after.guilds), now, after.count == 0)
-
-return { 1, uid, raw[sid], after.count, after.room, last }
+local status, owner, record, summary, last = close_session(sid, ctx)
+if status ~= 'CLOSED' then return { 0 } end
+local pending = summary.count == 0 and ctx.grace > 0
+return { 1, owner, record, summary.count, summary.room, last, pending and 1 or 0 }

@@ -1,0 +1,20 @@
+-- Reads users' presence with their versions, for a subscription that starts
+-- with a snapshot. With a guild, the users are those online in it.
+-- KEYS[1] the guild's online set, or '' for the listed users
+-- ARGV[1] key prefix    ARGV[2..] userIds (when no guild)
+-- Returns {userId, sessionCount, pending 0|1, guilds ('\n'-joined), version, ...}.
+
+local users = {}
+if KEYS[1] ~= '' then users = redis.call('SMEMBERS', KEYS[1]) else
+  for i = 2, #ARGV do users[#users + 1] = ARGV[i] end
+end
+local out = {}
+for _, uid in ipairs(users) do
+  local f = redis.call('HMGET', user_key(uid), 'n', 'pend', 'g', 'pv')
+  out[#out + 1] = uid
+  out[#out + 1] = tonumber(f[1] or '0')
+  out[#out + 1] = f[2] and 1 or 0
+  out[#out + 1] = f[3] or ''
+  out[#out + 1] = tonumber(f[4] or '0')
+end
+return out

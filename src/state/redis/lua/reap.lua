@@ -1,0 +1,45 @@
+-- One maintenance pass, in bounded steps: closes the sessions of nodes whose
+-- lease lapsed, closes node-less sessions older than the maximum age, and
+-- sends the OFFLINE held back by PRESENCE_GRACE_MS once it is due. Every
+-- close publishes the usual events. Call again while it reports more work.
+-- KEYS[1] nodes zset    KEYS[2] unleased sessions zset    KEYS[3] pending offline zset
+-- ARGV[1] key prefix
+-- ARGV[2..7] ctx: now, presence retention, calendar (reaching the oldest timer), study retention, tombstone s, grace ms
+-- ARGV[8] session max age (ms)    ARGV[9] most sessions to close
+-- Returns {sessions closed, users sent OFFLINE, more work left 0|1}.
+
+local ctx = read_ctx(2)
+local max_age, budget = tonumber(ARGV[8]), tonumber(ARGV[9])
+local closed, offline = 0, 0
+
+for _, nid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ctx.now, 'LIMIT', 0, 10)) do
+  local skey = node_sessions_key(nid)
+  for _, sid in ipairs(redis.call('SPOP', skey, budget - closed)) do
+    close_session(sid, ctx)
+    closed = closed + 1
+  end
+  if redis.call('SCARD', skey) == 0 then redis.call('ZREM', KEYS[1], nid) end
+  if closed >= budget then return { closed, offline, 1 } end
+end
+
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. (ctx.now - max_age), 'LIMIT', 0, budget - closed)) do
+  close_session(sid, ctx)
+  redis.call('ZREM', KEYS[2], sid)
+  closed = closed + 1
+end
+if closed >= budget then return { closed, offline, 1 } end
+
+for _, uid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ctx.now, 'LIMIT', 0, budget)) do
+  local ukey = user_key(uid)
+  local sessions, _, fields = read_user(ukey)
+  redis.call('ZREM', KEYS[3], uid)
+  if fields.pend and summarize(sessions).count == 0 then
+    go_offline(uid, ukey, fields, fields.pend, split_lines(fields.g), ctx)
+    offline = offline + 1
+  end
+end
+
+local more = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ctx.now) > 0
+  or redis.call('ZCOUNT', KEYS[3], '-inf', ctx.now) > 0
+  or redis.call('ZCOUNT', KEYS[2], '-inf', '(' .. (ctx.now - max_age)) > 0
+return { closed, offline, more and 1 or 0 }
