@@ -43,6 +43,7 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
     studyRetentionDays: config.studyRetentionDays,
     tombstoneSeconds: config.reliability.tombstoneSeconds,
     graceMs: config.reliability.presenceGraceMs,
+    defaultLeaseMs: config.reliability.nodeLeaseSeconds * 1000,
     calendar,
   };
   const serviceOptions = {

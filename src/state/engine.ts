@@ -81,5 +81,7 @@ export interface EngineOptions {
   tombstoneSeconds: number;
   /** How long an OFFLINE transition is held back; 0 sends it at once. */
   graceMs: number;
+  /** A node's lease until its first heartbeat: it starts with its first session. */
+  defaultLeaseMs: number;
   calendar: StudyCalendar;
 }

@@ -124,6 +124,16 @@ describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
       expect((await rooms.take(1))[0]).toMatchObject({ type: 'ROOM_OUT', roomId: 'r1', userId: 'u1' });
     });
 
+    it('starts a node’s lease with its first session, so a node that never heartbeats is reaped', async () => {
+      const { service, clock } = await setup(reliability({ nodeLeaseSeconds: 10 }));
+      await service.connectSession({ sessionId: 's1', userId: 'u1', nodeId: 'silent' });
+      clock.advance(5_000);
+      await service.connectSession({ sessionId: 's2', userId: 'u2', nodeId: 'silent' }); // does not extend it
+      clock.advance(5_001);
+      expect(await service.maintain()).toMatchObject({ closed: 2 });
+      expect((await service.heartbeat('silent')).resync).toBe(true);
+    });
+
     it('closes node-less sessions after SESSION_MAX_AGE_SECONDS', async () => {
       const { service, clock } = await setup(reliability({ sessionMaxAgeSeconds: 3600 }));
       await service.connectSession({ sessionId: 's1', userId: 'u1' });
@@ -265,6 +275,7 @@ describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
         studyRetentionDays: 1,
         tombstoneSeconds: 60,
         graceMs: 0,
+        defaultLeaseMs: 30_000,
       });
     const [a, b] = [engineOf(), engineOf()];
     const token = await a.tryLock('maintenance', 5_000);

@@ -88,6 +88,7 @@ export function createMemoryEngine({
   studyRetentionDays,
   tombstoneSeconds,
   graceMs,
+  defaultLeaseMs,
 }: MemoryEngineOptions): StateEngine {
   const users = new Map<string, UserRecord>();
   const sessionOwners = new Map<string, string>();
@@ -250,6 +251,8 @@ export function createMemoryEngine({
     if (old?.n !== undefined && old.n !== record.n) removeFrom(nodeSessions, old.n, sessionId);
     if (record.n !== undefined) {
       addTo(nodeSessions, record.n, sessionId);
+      // A node's lease starts with its first session (see open_session).
+      if (!nodes.has(record.n)) nodes.set(record.n, now + defaultLeaseMs);
       unleased.delete(sessionId);
     } else {
       unleased.set(sessionId, record.t);

@@ -53,6 +53,7 @@ export function createRedisEngine({
   studyRetentionDays,
   tombstoneSeconds,
   graceMs,
+  defaultLeaseMs,
   calendar,
 }: RedisEngineOptions): StateEngine {
   defineScripts(client);
@@ -68,7 +69,7 @@ export function createRedisEngine({
     calendar.window(Math.min(from, now), now + 1).flat().join(',');
 
   /** The ctx ARGV block of lua/lib.lua's read_ctx. */
-  const ctxArgs = (now: number, cal: string) => [now, retention, cal, studyRetention, tombstoneSeconds, graceMs];
+  const ctxArgs = (now: number, cal: string) => [now, retention, cal, studyRetention, tombstoneSeconds, graceMs, defaultLeaseMs];
 
   /** A calendar reaching back to the oldest running timer, for scripts that may stop many. */
   async function calendarForAllTimers(now: number) {

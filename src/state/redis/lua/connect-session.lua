@@ -4,7 +4,7 @@
 -- KEYS[1] user hash            KEYS[2] session index (sessionId -> userId)
 -- ARGV[1] key prefix           ARGV[2] userId          ARGV[3] sessionId
 -- ARGV[4] session JSON {g?, r?, n?}
--- ARGV[5..10] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms
+-- ARGV[5..11] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
 -- Returns {-1} when the session belongs to another user, else
 -- {changed 0|1, session JSON|false, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
 

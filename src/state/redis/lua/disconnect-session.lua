@@ -3,7 +3,7 @@
 -- study timer stops, the retention clock starts.
 -- KEYS[1] session index (sessionId -> userId)
 -- ARGV[1] key prefix    ARGV[2] sessionId
--- ARGV[3..8] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms
+-- ARGV[3..9] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
 -- Returns {0} for an unknown session, {-2, timer start} when the calendar does
 -- not reach back to a timer this would stop (nothing written), else
 -- {1, userId, session JSON, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.

@@ -229,7 +229,7 @@ local function store_summary(ukey, s)
 end
 
 -- ctx: { now (ms), retention (s), days (calendar), study_retention (s),
---        tombstone (s), grace (ms) }
+--        tombstone (s), grace (ms), lease (ms, a node's default lease) }
 
 -- Everything going offline means: voice ends, the timer stops at `at`, the
 -- guilds stop seeing the user, the OFFLINE event, the retention clock.
@@ -279,6 +279,9 @@ local function open_session(uid, sid, content_json, ctx)
   if old and old.n and old.n ~= incoming.n then redis.call('SREM', node_sessions_key(old.n), sid) end
   if incoming.n then
     redis.call('SADD', node_sessions_key(incoming.n), sid)
+    -- A node's lease starts with its first session, so a gateway that never
+    -- sends a heartbeat still has its sessions reaped.
+    redis.call('ZADD', NODES, 'NX', ctx.now + ctx.lease, incoming.n)
     redis.call('ZREM', UNLEASED, sid)
   else
     redis.call('ZADD', UNLEASED, incoming.t, sid)
@@ -339,7 +342,8 @@ local function close_session(sid, ctx)
 end
 
 -- The ctx of scripts whose ARGV carry, from index i: now, presence
--- retention, calendar, study retention, tombstone seconds, grace ms.
+-- retention, calendar, study retention, tombstone seconds, grace ms,
+-- default node lease ms.
 local function read_ctx(i)
   return {
     now = tonumber(ARGV[i]),
@@ -348,5 +352,6 @@ local function read_ctx(i)
     study_retention = ARGV[i + 3],
     tombstone = ARGV[i + 4],
     grace = tonumber(ARGV[i + 5]),
+    lease = tonumber(ARGV[i + 6]),
   }
 end

@@ -4,12 +4,12 @@
 -- close publishes the usual events. Call again while it reports more work.
 -- KEYS[1] nodes zset    KEYS[2] unleased sessions zset    KEYS[3] pending offline zset
 -- ARGV[1] key prefix
--- ARGV[2..7] ctx: now, presence retention, calendar (reaching the oldest timer), study retention, tombstone s, grace ms
--- ARGV[8] session max age (ms)    ARGV[9] most sessions to close
+-- ARGV[2..8] ctx: now, presence retention, calendar (reaching the oldest timer), study retention, tombstone s, grace ms, lease ms
+-- ARGV[9] session max age (ms)    ARGV[10] most sessions to close
 -- Returns {sessions closed, users sent OFFLINE, more work left 0|1}.
 
 local ctx = read_ctx(2)
-local max_age, budget = tonumber(ARGV[8]), tonumber(ARGV[9])
+local max_age, budget = tonumber(ARGV[9]), tonumber(ARGV[10])
 local closed, offline = 0, 0
 
 for _, nid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ctx.now, 'LIMIT', 0, 10)) do

@@ -4,13 +4,13 @@
 -- user or already closed (tombstone) are refused and reported. Renews the lease.
 -- KEYS[1] nodes zset    KEYS[2] the node's sessions set
 -- ARGV[1] key prefix    ARGV[2] nodeId    ARGV[3] lease (ms)
--- ARGV[4..9] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms
--- ARGV[10..] sessionId, userId, session JSON (with n = nodeId), ...
+-- ARGV[4..10] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
+-- ARGV[11..] sessionId, userId, session JSON (with n = nodeId), ...
 -- Returns {opened, closed, unchanged, refused sessionId, ...}.
 
 local ctx = read_ctx(4)
 local listed = {}
-for i = 10, #ARGV, 3 do listed[ARGV[i]] = true end
+for i = 11, #ARGV, 3 do listed[ARGV[i]] = true end
 
 local opened, closed, unchanged, refused = 0, 0, 0, {}
 for _, sid in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -19,7 +19,7 @@ for _, sid in ipairs(redis.call('SMEMBERS', KEYS[2])) do
     closed = closed + 1
   end
 end
-for i = 10, #ARGV, 3 do
+for i = 11, #ARGV, 3 do
   local status = open_session(ARGV[i + 1], ARGV[i], ARGV[i + 2], ctx)
   if status == 'CHANGED' then opened = opened + 1
   elseif status == 'SAME' then unchanged = unchanged + 1
