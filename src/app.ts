@@ -13,6 +13,9 @@ import { startMaintenance } from './state/maintenance.js';
 
 export { GRAPHQL_PATH };
 
+/** How long stop() waits for in-flight requests before cutting connections. */
+const DRAIN_MS = 8_000;
+
 export interface App {
   /** Listens on `port` (0 picks a free one); resolves with the bound port. */
   start(port?: number, host?: string): Promise<{ port: number; url: string }>;
@@ -60,15 +63,18 @@ export async function buildApp(config: Config, { clock = systemClock, logger = s
       }),
     async stop() {
       stopMaintenance();
+      // Stop accepting; in-flight requests go on until they are answered.
+      const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Open SSE streams never go idle; end them too.
-        setTimeout(() => server.closeAllConnections(), 1_000).unref();
-      });
+      // Subscriptions end, so Server-Sent Events responses complete.
+      await state.bus.endAll();
+      server.closeIdleConnections();
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+      await closed;
+      clearInterval(idle);
+      clearTimeout(deadline);
       await state.close();
     },
   };

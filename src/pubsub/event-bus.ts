@@ -29,6 +29,8 @@ export interface EventBus {
   ): Promise<AsyncIterableIterator<TopicPayloads[K]>>;
   /** Live subscriptions of this process (for readiness of tests and metrics). */
   activeSubscriptions(): number;
+  /** Ends every live subscription (their streams complete), as on shutdown. */
+  endAll(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,16 +48,22 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
   } = options;
 
   let active = 0;
+  const live = new Set<AsyncIterableIterator<unknown>>();
+  const endAll = async () => {
+    await Promise.all([...live].map((iterator) => iterator.return?.()));
+  };
 
   return {
     publish: (topic, payload) => transport.publish(topic.name, payload),
     activeSubscriptions: () => active,
+    endAll,
 
     async subscribe(topicList, { filter } = {}) {
       const ids: number[] = [];
       let closed = false;
       let counted = false;
       const release = () => {
+        live.delete(iterator as AsyncIterableIterator<unknown>);
         closed = true;
         if (counted) active -= 1;
         counted = false;
@@ -90,9 +98,13 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
       }
       active += 1;
       counted = true;
+      live.add(iterator as AsyncIterableIterator<unknown>);
       return iterator;
     },
 
-    close: () => transport.close(),
+    async close() {
+      await endAll();
+      await transport.close();
+    },
   };
 }
