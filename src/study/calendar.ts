@@ -28,16 +28,35 @@ export const isDay = (value: string) => DAY.test(value) && DateTime.fromISO(valu
  * that does not exist on a day (inside a DST gap) moves forward with the clock.
  */
 export function createStudyCalendar(dayStart: string, timezone: string): StudyCalendar {
-  const startOf = (day: Day) => DateTime.fromISO(`${day}T${dayStart}`, { zone: timezone }).toMillis();
-  const addDays = (day: Day, days: number) =>
-    DateTime.fromISO(day, { zone: 'UTC' }).plus({ days }).toISODate() as string;
+  // Zone math through Intl is slow and the answers change once a day, so
+  // day starts are memoized (a few dozen days are ever asked for) and dayOf
+  // answers from the last day it found while the instant stays inside it.
+  const starts = new Map<Day, number>();
+  const startOf = (day: Day) => {
+    let start = starts.get(day);
+    if (start === undefined) {
+      start = DateTime.fromISO(`${day}T${dayStart}`, { zone: timezone }).toMillis();
+      if (starts.size > 10_000) starts.clear();
+      starts.set(day, start);
+    }
+    return start;
+  };
+  const addDays = (day: Day, days: number) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    date.setUTCDate(date.getUTCDate() + days);
+    return date.toISOString().slice(0, 10);
+  };
   const endOf = (day: Day) => startOf(addDays(day, 1));
 
+  let last: { day: Day; start: number; end: number } | null = null;
   // Defined by startOf, not by comparing wall-clock times, so the two agree
   // even on days whose start time is skipped or repeated by DST.
   const dayOf = (ms: number): Day => {
+    if (last && ms >= last.start && ms < last.end) return last.day;
     const date = DateTime.fromMillis(ms, { zone: timezone }).toISODate() as string;
-    return ms < startOf(date) ? addDays(date, -1) : date;
+    const day = ms < startOf(date) ? addDays(date, -1) : date;
+    last = { day, start: startOf(day), end: endOf(day) };
+    return day;
   };
 
   const window = (from: number, to: number) => {

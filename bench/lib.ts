@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
+import WebSocket from 'ws';
+
+/** A fixture in its own process; resolves with the numbers it printed after READY. */
+export async function startChild(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ports = await new Promise<number[]>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('READY '));
+      if (line) resolve(line.slice(6).trim().split(' ').map(Number));
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}: ${out}`)));
+  });
+  return { child, ports, stop: () => stopChild(child) };
+}
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+  });
+}
+
+/** Requests per second autocannon sustains against `url`. */
+export async function loadTest(options: autocannon.Options): Promise<number> {
+  const result = await autocannon({ connections: 50, pipelining: 1, ...options });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${result.non2xx} non-2xx answers and ${result.errors} errors from ${options.url}`);
+  }
+  return result.requests.total / (result.duration || 1);
+}
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function graphql(url: string, query: string, variables?: Record<string, unknown>) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+/** A raw graphql-ws socket: connection_init sent and acknowledged. */
+export async function openSocket(wsUrl: string): Promise<WebSocket> {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws', { perMessageDeflate: false });
+  await new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('open', resolve);
+  });
+  socket.send('{"type":"connection_init"}');
+  await new Promise<void>((resolve) => socket.once('message', () => resolve()));
+  return socket;
+}
+
+/** A plain ws socket, open. */
+export async function openPlainSocket(wsUrl: string): Promise<WebSocket> {
+  const socket = new WebSocket(wsUrl, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('open', resolve);
+  });
+  return socket;
+}
+
+/** Opens `count` sockets, a hundred at a time. */
+export async function openSockets(wsUrl: string, count: number, open = openSocket): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < count; i += 100) {
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => open(wsUrl)))));
+  }
+  return sockets;
+}
+
+export const closeSockets = async (sockets: WebSocket[]) => {
+  await Promise.all(
+    sockets.map((s) => new Promise<void>((resolve) => (s.readyState === WebSocket.CLOSED ? resolve() : (s.once('close', () => resolve()), s.terminate())))),
+  );
+};
+
+export async function heapOf(sidePort: number): Promise<{ heapUsed: number; subscriptions: number }> {
+  return (await (await fetch(`http://127.0.0.1:${sidePort}/heap`)).json()) as { heapUsed: number; subscriptions: number };
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * npm run bench [-- --quick] [-- --only name,...]
+ *
+ * Measures the machine's baselines and our server in the same run, prints
+ * one table and writes bench/results/latest.json (quick runs:
+ * bench/results/quick.json). Each scenario starts its own server processes;
+ * all share a private redis-server started here.
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { startRedisServer } from '../test/utils/redis-server.js';
+import { baselines } from './scenarios/baselines.js';
+import { fanout } from './scenarios/fanout.js';
+import { ingest } from './scenarios/ingest.js';
+import { latency } from './scenarios/latency.js';
+import { memory } from './scenarios/memory.js';
+
+export interface BenchContext {
+  quick: boolean;
+  /** Length of each load test. */
+  seconds: number;
+  redisUrl: string;
+  /** Environment for a state-server process of a scenario. */
+  serverEnv(scenario: string): Record<string, string>;
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+
+const targets: Record<string, [string, number]> = {
+  ingest_http_ratio: ['>=', 0.35],
+  ingest_ws_ratio: ['>=', 0.5],
+  fanout_ratio: ['>=', 0.8],
+  cross_instance_p99_ms: ['<=', 15],
+  connection_states_1000_p99_ms: ['<=', 20],
+  redis_bytes_per_user: ['<=', 400],
+  heap_bytes_per_subscriber: ['<=', 20_000],
+};
+
+const redis = await startRedisServer();
+let servers = 0;
+const ctx: BenchContext = {
+  quick,
+  seconds: quick ? 3 : 10,
+  redisUrl: redis.url,
+  // A prefix per call: a scenario's second server must not meet the first one's tombstones.
+  serverEnv: (scenario) => ({ REDIS_URL: redis.url, KEY_PREFIX: `bench:${scenario}:${servers++}:`, LOG_LEVEL: 'warn' }),
+};
+
+const scenarios = { baselines, ingest, fanout, latency, memory };
+const metrics: Record<string, number> = {};
+const began = Date.now();
+try {
+  for (const [name, run] of Object.entries(scenarios)) {
+    if (only && !only.includes(name)) continue;
+    const t0 = Date.now();
+    process.stderr.write(`bench: ${name}...`);
+    Object.assign(metrics, await run(ctx));
+    process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+} finally {
+  await redis.stop();
+}
+
+const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
+const ratios = {
+  ingest_http_ratio: ratio('ingest_http_rps', 'baseline_http_rps'),
+  ingest_ws_ratio: ratio('ingest_ws_rps', 'baseline_http_rps'),
+  fanout_ratio: ratio('fanout_3000_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
+  fanout_1000_ratio: ratio('fanout_1000_deliveries_per_s', 'baseline_raw_ws_1000_deliveries_per_s'),
+  yoga_ratio: ratio('baseline_yoga_rps', 'baseline_http_rps'),
+};
+const all: Record<string, number> = { ...metrics };
+for (const [k, v] of Object.entries(ratios)) if (v !== undefined) all[k] = v;
+
+const format = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+const rows = Object.entries(all).map(([name, value]) => {
+  const target = targets[name];
+  const ok = target ? (target[0] === '>=' ? value >= target[1] : value <= target[1]) : undefined;
+  return { name, value: format(value), target: target ? `${target[0]} ${target[1]}` : '', ok: ok === undefined ? '' : ok ? 'yes' : 'NO' };
+});
+const width = (key: keyof (typeof rows)[number], title: string) => Math.max(title.length, ...rows.map((r) => r[key].length));
+const w = { name: width('name', 'metric'), value: width('value', 'value'), target: width('target', 'target') };
+const line = (a: string, b: string, c: string, d: string) => `| ${a.padEnd(w.name)} | ${b.padStart(w.value)} | ${c.padEnd(w.target)} | ${d.padEnd(4)} |`;
+console.log(line('metric', 'value', 'target', 'met'));
+console.log(`|${'-'.repeat(w.name + 2)}|${'-'.repeat(w.value + 2)}:|${'-'.repeat(w.target + 2)}|------|`);
+for (const r of rows) console.log(line(r.name, r.value, r.target, r.ok));
+
+const out = new URL(`./results/${quick ? 'quick' : 'latest'}.json`, import.meta.url);
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      quick,
+      seconds: (Date.now() - began) / 1000,
+      machine: { cpus: availableParallelism(), node: process.version },
+      metrics: all,
+      targets,
+    },
+    null,
+    2,
+  ) + '\n',
+);
+console.log(`\nwrote ${out.pathname} (${((Date.now() - began) / 1000).toFixed(0)} s)`);

@@ -1,0 +1,70 @@
+import { loadTest, openSockets, closeSockets, startChild } from '../lib.js';
+import type { BenchContext } from '../run.js';
+
+const CONNECT = 'mutation($s: ID!, $u: ID!) { connectSession(input: { sessionId: $s, userId: $u, guildIds: ["g1", "g2"] }) { changed } }';
+const DISCONNECT = 'mutation($s: ID!) { disconnectSession(sessionId: $s) { changed } }';
+
+/** connectSession + disconnectSession pairs over HTTP, and the same as graphql-ws operations. */
+export async function ingest(ctx: BenchContext) {
+  const server = await startChild('bench/fixtures/state-server.ts', ctx.serverEnv('ingest'));
+  const [port] = server.ports;
+  let next = 0;
+  const ingest_http_rps = await loadTest({
+    url: `http://127.0.0.1:${port}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    duration: ctx.seconds,
+    requests: [
+      {
+        setupRequest: (req, context) => {
+          const c = context as { sid: string };
+          c.sid = `h${next++}`;
+          return { ...req, body: JSON.stringify({ query: CONNECT, variables: { s: c.sid, u: `u-${c.sid}` } }) };
+        },
+      },
+      {
+        setupRequest: (req, context) => ({
+          ...req,
+          body: JSON.stringify({ query: DISCONNECT, variables: { s: (context as { sid: string }).sid } }),
+        }),
+      },
+    ],
+  });
+
+  // WebSocket: 20 sockets, 10 operations in flight on each.
+  const sockets = await openSockets(`ws://127.0.0.1:${port}/graphql`, 20);
+  let done = 0;
+  let id = 0;
+  const until = Date.now() + ctx.seconds * 1000;
+  const began = Date.now();
+  await Promise.all(
+    sockets.flatMap((socket) => {
+      const waiting = new Map<string, () => void>();
+      socket.on('message', (data) => {
+        const text = String(data);
+        if (!text.startsWith('{"id"') || !text.includes('"type":"complete"')) return;
+        const opId = JSON.parse(text).id as string;
+        waiting.get(opId)?.();
+        waiting.delete(opId);
+      });
+      const send = (query: string, variables: Record<string, string>) =>
+        new Promise<void>((resolve) => {
+          const opId = String(id++);
+          waiting.set(opId, resolve);
+          socket.send(JSON.stringify({ id: opId, type: 'subscribe', payload: { query, variables } }));
+        });
+      return Array.from({ length: 10 }, async () => {
+        while (Date.now() < until) {
+          const sid = `w${id}`;
+          await send(CONNECT, { s: sid, u: `u-${sid}` });
+          await send(DISCONNECT, { s: sid });
+          done += 2;
+        }
+      });
+    }),
+  );
+  const ingest_ws_rps = done / ((Date.now() - began) / 1000);
+  await closeSockets(sockets);
+  await server.stop();
+  return { ingest_http_rps, ingest_ws_rps };
+}
