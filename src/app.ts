@@ -7,7 +7,8 @@ import { silentLogger, type Logger } from './logger.js';
 import { limitBody } from './server/body-limit.js';
 import { createContextFactory } from './server/caller-context.js';
 import { attachWebSocket } from './server/websocket.js';
-import { createYogaServer, GRAPHQL_PATH } from './server/yoga.js';
+import { createFastPath } from './server/fast-http.js';
+import { createYogaServer, GRAPHQL_PATH, maskAndLog } from './server/yoga.js';
 import { createState, type StateRuntime } from './state/create-state.js';
 import { startMaintenance } from './state/maintenance.js';
 
@@ -28,17 +29,25 @@ export interface App {
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
+  /** Serve plain JSON queries and mutations without yoga's Fetch layer (src/server/fast-http.ts). @default true */
+  fastPath?: boolean;
 }
 
 /** Builds the server: GraphQL over HTTP and SSE (yoga) and graphql-ws, all on one port. */
-export async function buildApp(config: Config, { clock = systemClock, logger = silentLogger }: AppOptions = {}): Promise<App> {
+export async function buildApp(
+  config: Config,
+  { clock = systemClock, logger = silentLogger, fastPath = true }: AppOptions = {},
+): Promise<App> {
   const state = await createState(config, clock, logger);
   const authenticate = createAuthenticator(config.auth);
   if (!config.auth.enabled) {
     logger.warn('auth is off: no SERVICE_TOKENS or JWT settings, so every caller has full access (development only)');
   }
   const yoga = createYogaServer(config, state, createContextFactory(authenticate, state, config.limits, clock), logger);
-  const server = createServer(limitBody(config.limits.maxBodyBytes, yoga));
+  const fast = fastPath ? createFastPath(yoga, maskAndLog(logger)) : null;
+  const server = createServer(
+    limitBody(config.limits.maxBodyBytes, (req, res) => (fast ? fast(req, res, () => yoga(req, res)) : yoga(req, res))),
+  );
   const wss = attachWebSocket(server, yoga, {
     maxPayload: config.limits.wsMaxPayloadBytes,
     maxOperations: config.limits.maxSubscriptionsPerSocket,

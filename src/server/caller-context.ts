@@ -9,6 +9,8 @@ import type { StateRuntime } from '../state/create-state.js';
 /** What yoga hands the context factory: HTTP requests carry a Request, WebSocket operations their connectionParams. */
 export interface InitialContext {
   request?: Request;
+  /** The Node request: yoga passes it, and so does the HTTP fast path (which has no Fetch Request). */
+  req?: { headers: { authorization?: string } };
   connectionParams?: Record<string, unknown>;
 }
 
@@ -24,7 +26,7 @@ export function createContextFactory(authenticate: Authenticate, state: StateRun
   return async (initial: InitialContext): Promise<Context> => {
     const authorization = initial.connectionParams
       ? initial.connectionParams.authorization
-      : (initial.request?.headers.get('authorization') ?? undefined);
+      : (initial.request?.headers.get('authorization') ?? initial.req?.headers.authorization);
     const caller = await authenticate(authorization);
     const limit = limitOf(caller);
     if (limit > 0 && (await state.rateLimiter.hit(callerName(caller), clock.now())) > limit) throw rateLimited();

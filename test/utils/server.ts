@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { manualClock, type Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { collect, until } from './collect.js';
@@ -36,6 +36,7 @@ export function useServers() {
     engine: EngineName,
     overrides: Partial<Config> = {},
     clock: Clock = manualClock(Date.now()),
+    appOptions: Omit<AppOptions, 'clock'> = {},
   ): Promise<RunningServer> {
     const config = testConfig({
       redisUrl: engine === 'redis' ? (redisUrl ?? undefined) : undefined,
@@ -43,7 +44,7 @@ export function useServers() {
       host: '127.0.0.1',
       ...overrides,
     });
-    const app = await buildApp(config, { clock });
+    const app = await buildApp(config, { clock, ...appOptions });
     apps.push(app);
     const { port } = await app.start(0, '127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
