@@ -17,6 +17,8 @@ import { memory } from './scenarios/memory.js';
 
 export interface BenchContext {
   quick: boolean;
+  /** A fresh Redis for the memory scenario, where the default prefix keeps key sizes as deployed. */
+  flushRedis(): Promise<void>;
   /** Length of each load test. */
   seconds: number;
   redisUrl: string;
@@ -45,7 +47,18 @@ const ctx: BenchContext = {
   seconds: quick ? 3 : 10,
   redisUrl: redis.url,
   // A prefix per call: a scenario's second server must not meet the first one's tombstones.
-  serverEnv: (scenario) => ({ REDIS_URL: redis.url, KEY_PREFIX: `bench:${scenario}:${servers++}:`, LOG_LEVEL: 'warn' }),
+  // The memory scenario measures keys as deployed: the default prefix, on an emptied Redis.
+  serverEnv: (scenario) => ({
+    REDIS_URL: redis.url,
+    KEY_PREFIX: scenario === 'memory' ? 'ss:' : `bench:${scenario}:${servers++}:`,
+    LOG_LEVEL: 'warn',
+  }),
+  flushRedis: async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    await client.flushall();
+    client.disconnect();
+  },
 };
 
 const scenarios = { baselines, ingest, fanout, latency, memory };

@@ -53,6 +53,7 @@ export async function buildApp(
     maxOperations: config.limits.maxSubscriptionsPerSocket,
     authenticate,
     logger,
+    maskError: maskAndLog(logger),
   });
   let stopMaintenance = () => {};
 

@@ -6,8 +6,8 @@ const usedMemory = async (redis: Redis) => Number(/used_memory:(\d+)/.exec(await
 
 /** Redis bytes per online user (one session, two guilds) and Node heap per idle WebSocket subscriber. */
 export async function memory(ctx: BenchContext) {
+  await ctx.flushRedis();
   const redis = new Redis(ctx.redisUrl);
-  await redis.flushall();
   const server = await startChild('bench/fixtures/state-server.ts', ctx.serverEnv('memory'), ['--expose-gc']);
   const [port, side] = server.ports as [number, number];
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { Authenticate } from '../auth/authenticate.js';
 import { ErrorCode, maskError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { createSharedSubscriptions } from './shared-subscriptions.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
 type EnvelopedArgs = ExecutionArgs & {
@@ -27,11 +28,13 @@ export interface WebSocketOptions {
   maxOperations: number;
   authenticate: Authenticate;
   logger: Logger;
+  maskError: (error: unknown) => GraphQLError;
 }
 
 /** graphql-ws on the HTTP server's port and path, executing through yoga's plugins. */
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
-  const { maxPayload, maxOperations, authenticate, logger } = options;
+  const { maxPayload, maxOperations, authenticate, logger, maskError: mask } = options;
+  const shared = createSharedSubscriptions(mask);
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload });
 
   // A client can make ws emit a socket error (an oversized or malformed
@@ -86,13 +89,19 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           if (!getOperationAST(document, params.operationName)) {
             return [new GraphQLError('no operation to run: name one with operationName', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
           }
+          const operation = getOperationAST(document, params.operationName)!;
+          const socket = ctx.extra.socket;
           const args: EnvelopedArgs = {
             schema: enveloped.schema,
             operationName: params.operationName ?? null,
             document,
             variableValues: params.variables ?? null,
             contextValue: await enveloped.contextFactory(),
-            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+            rootValue: {
+              execute: enveloped.execute,
+              // Subscriptions share each event's execution and JSON across sockets.
+              subscribe: operation.operation === 'subscription' ? (a: ExecutionArgs) => shared({ ...a, rootValue: undefined }, socket, id) : enveloped.subscribe,
+            },
           };
           return args;
         } catch (error) {
