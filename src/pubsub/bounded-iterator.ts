@@ -3,6 +3,13 @@ import { ErrorCode, StateError } from '../errors.js';
 export interface BoundedIterator<T> extends AsyncIterableIterator<T> {
   /** Queues a value; past the limit the consumer is cut off with RATE_LIMITED. */
   push(value: T): void;
+  /**
+   * Hands every value to `onValue` as it is pushed, instead of queueing it
+   * for next(): for a consumer that sends synchronously (the WebSocket
+   * fan-out), this saves a promise per event. `onEnd` runs once when the
+   * iterator ends.
+   */
+  consume(onValue: (value: T) => void, onEnd: () => void): void;
 }
 
 /**
@@ -16,17 +23,20 @@ export function createBoundedIterator<T>(limit: number, onClose: () => void): Bo
   const waiting: Array<{ resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }> = [];
   let failure: StateError | null = null;
   let done = false;
+  let direct: { onValue: (value: T) => void; onEnd: () => void } | null = null;
 
   const finish = () => {
     if (done) return;
     done = true;
     queue.length = 0;
     onClose();
+    direct?.onEnd();
   };
 
   const iterator: BoundedIterator<T> = {
     push(value) {
       if (done || failure) return;
+      if (direct) return direct.onValue(value);
       const reader = waiting.shift();
       if (reader) return reader.resolve({ value, done: false });
       if (queue.length >= limit) {
@@ -59,6 +69,11 @@ export function createBoundedIterator<T>(limit: number, onClose: () => void): Bo
       finish();
       for (const reader of waiting.splice(0)) reader.resolve({ value: undefined, done: true });
       return Promise.reject(error);
+    },
+    consume(onValue, onEnd) {
+      direct = { onValue, onEnd };
+      for (const value of queue.splice(0)) onValue(value);
+      if (done) onEnd();
     },
     [Symbol.asyncIterator]() {
       return this;

@@ -8,6 +8,7 @@ import {
 } from 'graphql';
 import type WebSocket from 'ws';
 import { ErrorCode, StateError } from '../errors.js';
+import type { BoundedIterator } from '../pubsub/bounded-iterator.js';
 
 /** Stop sending to a socket whose unsent data passes this; the subscription ends with RATE_LIMITED. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -74,21 +75,27 @@ export function createSharedSubscriptions(maskError: (error: unknown) => GraphQL
       finish = resolve;
       fail = reject;
     });
-    void (async () => {
-      try {
-        for (;;) {
-          const next = await events.next();
-          if (next.done) return finish({ value: undefined, done: true });
-          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-            await events.return?.();
-            throw new StateError(ErrorCode.RATE_LIMITED, 'subscriber is not reading its socket; subscription ended');
-          }
-          socket.send(prefix + payloadJson(next.value as object, key, args) + '}');
-        }
-      } catch (error) {
-        fail(error);
+    const send = (event: unknown) => {
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        void events.return?.();
+        return fail(new StateError(ErrorCode.RATE_LIMITED, 'subscriber is not reading its socket; subscription ended'));
       }
-    })();
+      socket.send(prefix + payloadJson(event as object, key, args) + '}');
+    };
+    const direct = events as Partial<BoundedIterator<unknown>>;
+    if (typeof direct.consume === 'function') {
+      // Our bus's iterators hand events over synchronously: no promise per event.
+      direct.consume(send, () => finish({ value: undefined, done: true }));
+    } else {
+      void (async () => {
+        try {
+          for (let next = await events.next(); !next.done; next = await events.next()) send(next.value);
+          finish({ value: undefined, done: true });
+        } catch (error) {
+          fail(error);
+        }
+      })();
+    }
 
     const iterator: AsyncIterableIterator<ExecutionResult> = {
       next: () => ended,

@@ -33,4 +33,20 @@ describe('bounded iterator', () => {
     it.push(1);
     expect(await it.next()).toEqual({ value: undefined, done: true });
   });
+
+  it('hands values straight to a consumer, queued ones first, and tells it when it ends', async () => {
+    let closed = 0;
+    const it = createBoundedIterator<number>(10, () => closed++);
+    it.push(1);
+    const seen: number[] = [];
+    let ended = 0;
+    it.consume((v) => seen.push(v), () => ended++);
+    it.push(2);
+    it.push(3);
+    expect(seen).toEqual([1, 2, 3]);
+    await it.return!();
+    it.push(4);
+    expect(seen).toEqual([1, 2, 3]);
+    expect([closed, ended]).toEqual([1, 1]);
+  });
 });
