@@ -100,7 +100,15 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
             rootValue: {
               execute: enveloped.execute,
               // Subscriptions share each event's execution and JSON across sockets.
-              subscribe: operation.operation === 'subscription' ? (a: ExecutionArgs) => shared({ ...a, rootValue: undefined }, socket, id) : enveloped.subscribe,
+              subscribe:
+                operation.operation === 'subscription'
+                  ? (a: ExecutionArgs) => {
+                      // graphql-ws keeps these args for the subscription's life; yoga's
+                      // per-operation closures in rootValue are not needed past this point.
+                      (a as { rootValue?: unknown }).rootValue = undefined;
+                      return shared({ ...a }, socket, id);
+                    }
+                  : enveloped.subscribe,
             },
           };
           return args;

@@ -136,15 +136,11 @@ export function createRedisEngine({
     connectionStates: (userIds) =>
       guard(async () => {
         if (userIds.length === 0) return [];
-        const pipeline = client.pipeline();
-        for (const userId of userIds) pipeline.hmget(keys.user(userId), 'n', 'room', 'last', 'g', 'pend');
-        const replies = (await pipeline.exec()) ?? [];
+        const flat = (await client.connectionStates(userIds.length, ...userIds.map(keys.user), keyPrefix)) as Array<string | null>;
         return userIds.map((userId, i) => {
-          const [error, fields] = replies[i] ?? [new Error('missing reply'), null];
-          if (error) throw error;
-          const [count, room, last, guilds, pending] = fields as Array<string | null>;
+          const [count, room, last, guilds, pending] = flat.slice(i * 5, i * 5 + 5);
           return {
-            ...toConnection(userId, Number(count ?? 0), str(room), num(last), pending !== null),
+            ...toConnection(userId, Number(count ?? 0), str(room), num(last), pending !== null && pending !== undefined),
             guildIds: lines(guilds),
           };
         });

@@ -24,6 +24,11 @@ const scripts = {
   releaseLock: { file: 'release-lock.lua', keys: 1 },
 } as const;
 
+/** Scripts whose number of keys varies per call (ioredis then takes it as the first argument). */
+const variadic = {
+  connectionStates: 'connection-states.lua',
+} as const;
+
 export type ScriptName = keyof typeof scripts;
 
 declare module 'ioredis' {
@@ -45,6 +50,7 @@ declare module 'ioredis' {
     presenceSnapshot(...args: Arg[]): Result<unknown, Context>;
     voiceSnapshot(...args: Arg[]): Result<unknown, Context>;
     releaseLock(...args: Arg[]): Result<unknown, Context>;
+    connectionStates(numberOfKeys: number, ...args: Arg[]): Result<unknown, Context>;
   }
 }
 
@@ -59,4 +65,5 @@ export function defineScripts(client: Redis): void {
   for (const [name, { file, keys }] of Object.entries(scripts)) {
     client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
   }
+  for (const [name, file] of Object.entries(variadic)) client.defineCommand(name, { lua: `${lib}\n${read(file)}` });
 }
