@@ -1,24 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topics } from '../../src/pubsub/topics.js';
 import type { PresenceEvent, RoomEvent } from '../../src/state/types.js';
-import { collect, sleep } from '../utils/collect.js';
-import { createTestState, engineNames } from '../utils/engines.js';
+import { sleep } from '../utils/collect.js';
+import { useEngine } from '../utils/contract.js';
+import { engineNames } from '../utils/engines.js';
 
 describe.each(engineNames)('sessions and presence contract (%s engine)', (engine) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  async function setup(overrides = {}) {
-    const t = await createTestState(engine, overrides);
-    cleanups.push(() => t.state.close());
-    return t;
-  }
-  async function watch<T>(iterator: Promise<AsyncIterableIterator<T>>) {
-    const c = collect(await iterator);
-    cleanups.push(async () => c.close());
-    return c;
-  }
+  const { setup, watch } = useEngine(engine);
 
   it('keeps a user online until the last of several sessions closes', async () => {
     const { service, clock } = await setup();

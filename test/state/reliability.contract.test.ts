@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { topics } from '../../src/pubsub/topics.js';
 import { collect, sleep } from '../utils/collect.js';
@@ -6,25 +6,13 @@ import { silentLogger } from '../../src/logger.js';
 import { createRedisClients, waitReady } from '../../src/state/redis/clients.js';
 import { createRedisEngine } from '../../src/state/redis/engine.js';
 import { createStudyCalendar } from '../../src/study/calendar.js';
-import { createTestState, engineNames, testConfig } from '../utils/engines.js';
+import { useEngine } from '../utils/contract.js';
+import { engineNames, testConfig } from '../utils/engines.js';
 
 const reliability = (overrides: Partial<Config['reliability']>) => ({ reliability: { ...testConfig().reliability, ...overrides } });
 
 describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  async function setup(overrides: Partial<Config> = {}) {
-    const t = await createTestState(engine, overrides);
-    cleanups.push(() => t.state.close());
-    const watch = async <T>(iterator: Promise<AsyncIterableIterator<T>>) => {
-      const c = collect(await iterator);
-      cleanups.push(async () => c.close());
-      return c;
-    };
-    return { ...t, watch };
-  }
+  const { setup, defer } = useEngine(engine);
 
   describe('late and duplicated events', () => {
     it('ignores a CONNECT that arrives after its DISCONNECT (tombstone)', async () => {
@@ -232,7 +220,7 @@ describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
       await service.disconnectSession('s2');
       const byUsers = collect(await service.presenceChanged({ userIds: ['u1', 'u2', 'u3'], includeSnapshot: true }));
       const byGuild = collect(await service.presenceChanged({ guildId: 'g1', includeSnapshot: true }));
-      cleanups.push(async () => (byUsers.close(), byGuild.close()));
+      defer(() => Promise.all([byUsers.close(), byGuild.close()]));
       await service.disconnectSession('s1');
       expect((await byUsers.take(4)).map((e) => `${e.userId} ${e.state} v${e.version} ${e.snapshot}`)).toEqual([
         'u1 ONLINE v1 true',
@@ -251,7 +239,7 @@ describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
       await service.joinVoiceChannel({ guildId: 'g1', channelId: 'c2', userId: 'u2' });
       await service.joinVoiceChannel({ guildId: 'g1', channelId: 'c1', userId: 'u1' });
       const stream = collect(await service.channelStateChanged('g1', true));
-      cleanups.push(async () => stream.close());
+      defer(() => stream.close());
       await service.leaveVoiceChannel({ guildId: 'g1', channelId: 'c2', userId: 'u2' });
       expect((await stream.take(3)).map((e) => `${e.type} ${e.channelId} ${e.userId} v${e.version} ${e.snapshot}`)).toEqual([
         'JOINED c1 u1 v2 true',
@@ -264,7 +252,7 @@ describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
   it.skipIf(engine === 'memory')('lets one holder take the maintenance lock at a time (Redis)', async () => {
     const { config } = await setup();
     const clients = createRedisClients({ url: config.redisUrl!, logger: silentLogger });
-    cleanups.push(() => clients.close());
+    defer(() => clients.close());
     await waitReady(clients.command, 2_000);
     const engineOf = () =>
       createRedisEngine({

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topics } from '../../src/pubsub/topics.js';
 import type { Config } from '../../src/config.js';
-import { collect } from '../utils/collect.js';
-import { createTestState, engineNames, redisUrl } from '../utils/engines.js';
+import { useEngine } from '../utils/contract.js';
+import { engineNames, redisUrl } from '../utils/engines.js';
 
 const at = (iso: string) => Date.parse(iso);
 // Asia/Seoul, day start 05:00 = 20:00Z the day before: day 2026-11-23 runs
@@ -12,20 +12,11 @@ const NOON_23 = at('2026-11-23T03:00:00Z');
 const END_23 = at('2026-11-23T20:00:00Z');
 
 describe.each(engineNames)('study time contract (%s engine)', (engine) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const engineState = useEngine(engine);
   async function setup(overrides: Partial<Config> = {}) {
-    const t = await createTestState(engine, overrides);
+    const t = await engineState.setup(overrides);
     t.clock.set(NOON_23);
-    cleanups.push(() => t.state.close());
-    const watch = async <T>(iterator: Promise<AsyncIterableIterator<T>>) => {
-      const c = collect(await iterator);
-      cleanups.push(async () => c.close());
-      return c;
-    };
-    return { ...t, watch };
+    return t;
   }
 
   it('answers 0 for the current study day where there is no record', async () => {
@@ -267,17 +258,12 @@ describe.each(engineNames)('study time contract (%s engine)', (engine) => {
 });
 
 describe.each(engineNames)('room relay contract (%s engine)', (engine) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const { setup, watch } = useEngine(engine);
 
   it('relays room events in publish order, per room and for every room', async () => {
-    const { service, state, clock } = await createTestState(engine);
-    cleanups.push(() => state.close());
-    const r1 = collect(await service.roomEvents('r1'));
-    const all = collect(await service.roomEvents());
-    cleanups.push(async () => (r1.close(), all.close()));
+    const { service, clock } = await setup();
+    const r1 = await watch(service.roomEvents('r1'));
+    const all = await watch(service.roomEvents());
     await service.publishRoomEvent({ type: 'ALERT', roomId: 'r1', userId: 'u1', alertCount: 2 });
     await service.publishRoomEvent({ type: 'KICK_OUT', roomId: 'r2', userId: 'host', targetUserId: 'u2', message: 'bye\nnow' });
     await service.publishRoomEvent({ type: 'KICK_OUT_BY_ALERT', roomId: 'r1', userId: 'u1' });
@@ -294,10 +280,8 @@ describe.each(engineNames)('room relay contract (%s engine)', (engine) => {
   });
 
   it('does not take a room whose id ends in * for a pattern', async () => {
-    const { service, state } = await createTestState(engine);
-    cleanups.push(() => state.close());
-    const star = collect(await service.roomEvents('r*'));
-    cleanups.push(async () => star.close());
+    const { service } = await setup();
+    const star = await watch(service.roomEvents('r*'));
     await service.publishRoomEvent({ type: 'KICK_OUT', roomId: 'r1', userId: 'u1' });
     await service.publishRoomEvent({ type: 'KICK_OUT', roomId: 'r*', userId: 'u2' });
     expect((await star.take(1))[0]?.userId).toBe('u2');
@@ -315,10 +299,8 @@ describe.each(engineNames)('room relay contract (%s engine)', (engine) => {
     ['a message too long', { type: 'KICK_OUT', roomId: 'r1', userId: 'u1', message: 'x'.repeat(1001) }],
     ['a message with a null byte', { type: 'KICK_OUT', roomId: 'r1', userId: 'u1', message: 'a\u0000b' }],
   ])('rejects %s as BAD_USER_INPUT and publishes nothing', async (_name, input) => {
-    const { service, state } = await createTestState(engine);
-    cleanups.push(() => state.close());
-    const all = collect(await service.roomEvents());
-    cleanups.push(async () => all.close());
+    const { service } = await setup();
+    const all = await watch(service.roomEvents());
     await expect(service.publishRoomEvent(input)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(await all.settle(50)).toEqual([]);
   });

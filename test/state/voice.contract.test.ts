@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topics } from '../../src/pubsub/topics.js';
 import type { VoiceStateChange } from '../../src/state/types.js';
-import { collect } from '../utils/collect.js';
-import { createTestState, engineNames } from '../utils/engines.js';
+import { useEngine } from '../utils/contract.js';
+import { engineNames } from '../utils/engines.js';
 
 describe.each(engineNames)('voice channels contract (%s engine)', (engine) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const engineState = useEngine(engine);
   async function setup() {
-    const t = await createTestState(engine);
-    cleanups.push(() => t.state.close());
-    const watch = async (guildId: string) => {
-      const c = collect(await t.bus.subscribe([topics.voiceGuild(guildId)]));
-      cleanups.push(async () => c.close());
-      return c;
-    };
-    return { ...t, watch };
+    const t = await engineState.setup();
+    return { ...t, watch: (guildId: string) => t.watch(t.bus.subscribe([topics.voiceGuild(guildId)])) };
   }
   const brief = (e: VoiceStateChange) => [e.type, e.guildId, e.channelId, e.previousChannelId, e.userId];
 
