@@ -127,7 +127,7 @@ export function createRedisEngine({
 
     getSession: (sessionId) =>
       guard(async (): Promise<Session | null> => {
-        const userId = await client.get(keys.session(sessionId));
+        const userId = await client.hget(keys.session(sessionId), sessionId);
         if (userId === null) return null;
         const record = await client.hget(keys.user(userId), `s:${sessionId}`);
         return record === null ? null : toSession(sessionId, userId, JSON.parse(record) as SessionRecord);

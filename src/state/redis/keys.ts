@@ -3,12 +3,22 @@
  * all of a user's (or a guild's) data in one Cluster slot. `lua/lib.lua`
  * builds the same names for keys a script only learns while it runs.
  */
+/** How many hashes hold the sessionId → userId index (lua/lib.lua uses the same). */
+export const SESSION_BUCKETS = 16_384;
+
+/** The index bucket of a session id: a hash of its UTF-8 bytes, as session_key in lua/lib.lua. */
+export function sessionBucket(sessionId: string): number {
+  let h = 0;
+  for (const byte of Buffer.from(sessionId, 'utf8')) h = (h * 31 + byte) % SESSION_BUCKETS;
+  return h;
+}
+
 export function createKeys(prefix: string) {
   return {
     /** HASH: the user's sessions (`s:<sessionId>`) and summary fields; see lua/lib.lua. */
     user: (userId: string) => `${prefix}user:{${userId}}`,
-    /** STRING: sessionId → userId, so a disconnect needs only the session id. */
-    session: (sessionId: string) => `${prefix}session:{${sessionId}}`,
+    /** HASH: sessionId → userId for the sessions of one bucket, so a disconnect needs only the session id. */
+    session: (sessionId: string) => `${prefix}sessions:{${sessionBucket(sessionId)}}`,
     /** HASH: userId → channelId for everyone in a voice channel of the guild. */
     voice: (guildId: string) => `${prefix}guild:{${guildId}}:voice`,
     /** STRING: the guild's voice version, raised by every voice event. */

@@ -1,7 +1,7 @@
 -- Opens a session, or updates it when a known session id arrives with other
 -- guilds, room or node. A retry with the same content, or a CONNECT for a
 -- session already closed (tombstone), changes nothing.
--- KEYS[1] user hash            KEYS[2] session index (sessionId -> userId)
+-- KEYS[1] user hash            KEYS[2] the session's index bucket (sessionId -> userId)
 -- ARGV[1] key prefix           ARGV[2] userId          ARGV[3] sessionId
 -- ARGV[4] session JSON {g?, r?, n?}
 -- ARGV[5..11] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms

@@ -1,7 +1,7 @@
 -- Closes a session and leaves a tombstone. The user's last session closing
 -- makes them OFFLINE (after PRESENCE_GRACE_MS, when set): voice ends, the
 -- study timer stops, the retention clock starts.
--- KEYS[1] session index (sessionId -> userId)
+-- KEYS[1] the session's index bucket (sessionId -> userId)
 -- ARGV[1] key prefix    ARGV[2] sessionId
 -- ARGV[3..9] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
 -- Returns {0} for an unknown session, {-2, timer start} when the calendar does
@@ -12,7 +12,7 @@ local sid = ARGV[2]
 local ctx = read_ctx(3)
 
 -- Check the calendar before writing anything.
-local uid = redis.call('GET', KEYS[1])
+local uid = redis.call('HGET', KEYS[1], sid)
 if uid then
   local f = redis.call('HMGET', user_key(uid), 'ts', 'n')
   local ts = f[1] and tonumber(f[1])

@@ -6,7 +6,15 @@
 local PREFIX = ARGV[1]
 
 local function user_key(uid) return PREFIX .. 'user:{' .. uid .. '}' end
-local function session_key(sid) return PREFIX .. 'session:{' .. sid .. '}' end
+-- sessionId -> userId lives in one of SESSION_BUCKETS small hashes, picked by
+-- a hash of the id's bytes (keys.ts computes the same): a few entries per
+-- hash keep it a compact listpack, far smaller than a key per session.
+local SESSION_BUCKETS = 16384
+local function session_key(sid)
+  local h = 0
+  for i = 1, #sid do h = (h * 31 + string.byte(sid, i)) % SESSION_BUCKETS end
+  return PREFIX .. 'sessions:{' .. h .. '}'
+end
 local function tomb_key(sid) return PREFIX .. 'tomb:{' .. sid .. '}' end
 local function voice_key(gid) return PREFIX .. 'guild:{' .. gid .. '}:voice' end
 local function voice_version_key(gid) return PREFIX .. 'guild:{' .. gid .. '}:voice:v' end
@@ -252,7 +260,7 @@ end
 local function open_session(uid, sid, content_json, ctx)
   if redis.call('EXISTS', tomb_key(sid)) == 1 then return 'TOMB' end
   local ikey = session_key(sid)
-  local owner = redis.call('GET', ikey)
+  local owner = redis.call('HGET', ikey, sid)
   if owner and owner ~= uid then return 'OWNED' end
 
   local ukey = user_key(uid)
@@ -274,7 +282,7 @@ local function open_session(uid, sid, content_json, ctx)
   incoming.q = redis.call('HINCRBY', ukey, 'q', 1)
   local record = cjson.encode(incoming)
   redis.call('HSET', ukey, 's:' .. sid, record)
-  redis.call('SET', ikey, uid)
+  redis.call('HSET', ikey, sid, uid)
   redis.call('PERSIST', ukey)
   if old and old.n and old.n ~= incoming.n then redis.call('SREM', node_sessions_key(old.n), sid) end
   if incoming.n then
@@ -309,9 +317,9 @@ end
 local function close_session(sid, ctx)
   redis.call('SET', tomb_key(sid), '1', 'EX', ctx.tombstone)
   local ikey = session_key(sid)
-  local uid = redis.call('GET', ikey)
+  local uid = redis.call('HGET', ikey, sid)
   if not uid then return 'UNKNOWN' end
-  redis.call('DEL', ikey)
+  redis.call('HDEL', ikey, sid)
 
   local ukey = user_key(uid)
   local sessions, raw, fields = read_user(ukey)
