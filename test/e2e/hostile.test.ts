@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { manualClock } from '../../src/clock.js';
 import type { HostileCase } from '../../scripts/hostile-corpus.js';
@@ -9,7 +9,7 @@ import { collect } from '../utils/collect.js';
 import { redisUrl, testConfig } from '../utils/engines.js';
 import { CONNECT, JOIN, SAVE, START_TIMER } from '../utils/operations.js';
 import { gql, useServers, type RunningServer } from '../utils/server.js';
-import { authConfig, bearer, SERVICE_TOKEN, userToken } from '../utils/tokens.js';
+import { authConfig, SERVICE_TOKEN, userToken } from '../utils/tokens.js';
 
 const corpus = JSON.parse(readFileSync(new URL('../fixtures/hostile-corpus.json', import.meta.url), 'utf8')) as HostileCase[];
 
