@@ -224,7 +224,7 @@ describe('production mode', () => {
     const { buildApp } = await import('../../src/app.js');
     const { createLogger } = await import('../../src/logger.js');
     const { testConfig } = await import('../utils/engines.js');
-    const app = await buildApp(testConfig({ auth: authConfig() }), { logger: createLogger('debug', (line) => lines.push(line)) });
+    const app = await buildApp(testConfig({ auth: authConfig(), logLevel: 'debug' }), { logger: createLogger('debug', (line) => lines.push(line)) });
     const { port } = await app.start(0, '127.0.0.1');
     await gql(`http://127.0.0.1:${port}/graphql`, 'query Probe { connectionStates(userIds: ["a"]) { state } }', undefined, service);
     await app.stop();
