@@ -1,0 +1,41 @@
+import { badInput } from '../../errors.js';
+import { assertId, assertInt } from '../../validate.js';
+import type { StateService, StateServiceDeps } from '../service.js';
+import { sessionInput } from './presence.js';
+
+/** Most sessions one syncNodeSessions call takes. */
+export const MAX_NODE_SESSIONS = 10_000;
+/** How long one instance holds the maintenance lock at most. */
+const MAINTENANCE_LOCK_MS = 10_000;
+
+/** Gateway leases, node resync and the maintenance pass. */
+export function gatewayService(
+  { engine, clock, reliability }: StateServiceDeps,
+  closeEndedDays: StateService['closeEndedDays'],
+): Pick<StateService, 'heartbeat' | 'syncNodeSessions' | 'maintain'> {
+  const leaseMs = (ttlSeconds: unknown) =>
+    1000 * (ttlSeconds === null || ttlSeconds === undefined ? reliability.nodeLeaseSeconds : assertInt(ttlSeconds, 'ttlSeconds', 1, 3600));
+  return {
+    heartbeat: async (nodeId, ttlSeconds) => engine.heartbeat(assertId(nodeId, 'nodeId'), leaseMs(ttlSeconds), clock.now()),
+    async syncNodeSessions({ nodeId, sessions, ttlSeconds }) {
+      const node = assertId(nodeId, 'nodeId');
+      if (sessions.length > MAX_NODE_SESSIONS) throw badInput(`sessions holds at most ${MAX_NODE_SESSIONS}, got ${sessions.length}`);
+      const valid = sessions.map((s, i) => ({ ...sessionInput({ ...s, nodeId: null }, `sessions[${i}]`), nodeId: node }));
+      if (new Set(valid.map((s) => s.sessionId)).size !== valid.length) throw badInput('sessions lists a sessionId twice');
+      return engine.syncNodeSessions(node, valid, leaseMs(ttlSeconds), clock.now());
+    },
+    async maintain() {
+      const token = await engine.tryLock('maintenance', MAINTENANCE_LOCK_MS);
+      let reaped = { closed: 0, offline: 0 };
+      if (token) {
+        try {
+          reaped = await engine.reap(clock.now(), reliability.sessionMaxAgeSeconds * 1000);
+        } finally {
+          await engine.unlock('maintenance', token);
+        }
+      }
+      return { ...reaped, days: await closeEndedDays() };
+    },
+
+  };
+}

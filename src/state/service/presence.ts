@@ -1,0 +1,67 @@
+import { badInput } from '../../errors.js';
+import { topics } from '../../pubsub/topics.js';
+import { withSnapshot } from '../../pubsub/with-snapshot.js';
+import { assertId, assertIdList, assertIdSet, assertOptionalId } from '../../validate.js';
+import { toConnection } from '../records.js';
+import type { ConnectSessionArgs, StateService, StateServiceDeps } from '../service.js';
+import type { PresenceEvent } from '../types.js';
+
+export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
+  sessionId: assertId(input.sessionId, `${field}.sessionId`),
+  userId: assertId(input.userId, `${field}.userId`),
+  guildIds: assertIdSet(input.guildIds, `${field}.guildIds`),
+  roomId: assertOptionalId(input.roomId, `${field}.roomId`),
+  nodeId: assertOptionalId(input.nodeId, `${field}.nodeId`),
+});
+
+type PresencePart = Pick<StateService, 'connectSession' | 'disconnectSession' | 'session' | 'connectionStates' | 'presenceChanged'>;
+
+/** Sessions and presence: validation, the clock, one engine call each. */
+export function presenceService({ engine, bus, clock }: StateServiceDeps): PresencePart {
+  return {
+    connectSession: async (input) => engine.connectSession(sessionInput(input, 'input'), clock.now()),
+    disconnectSession: async (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
+    session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
+    async connectionStates(userIds, viewer = null) {
+      const states = await engine.connectionStates(assertIdList(userIds, 'userIds'));
+      // The guild lists decide visibility only; they are not part of the answer.
+      return states.map(({ guildIds, ...connection }) =>
+        viewer === null || connection.userId === viewer.userId || guildIds.some((g) => viewer.guildIds.has(g))
+          ? connection
+          : toConnection(connection.userId, 0, null, null),
+      );
+    },
+    async presenceChanged({ guildId, userIds, includeSnapshot }) {
+      const users = userIds === null || userIds === undefined ? null : assertIdSet(userIds, 'userIds');
+      const guild = guildId === null || guildId === undefined ? null : assertId(guildId, 'guildId');
+      if (guild === null && (!users || users.length === 0)) {
+        throw badInput('presenceChanged needs a guildId or at least one userId');
+      }
+      // Both filters: the guild's view, narrowed to those users.
+      const only = guild !== null && users && users.length > 0 ? new Set(users) : null;
+      const live =
+        guild === null
+          ? await bus.subscribe(users!.map((id) => topics.presenceUser(id)))
+          : await bus.subscribe([topics.presenceGuild(guild)], only ? { filter: (e) => only.has(e.userId) } : {});
+      if (!includeSnapshot) return live;
+
+      // Subscribed first, so nothing published from now on is missed.
+      try {
+        const entries = await engine.presenceSnapshot(guild === null ? { userIds: users! } : { guildId: guild });
+        const now = clock.now();
+        const snapshot: PresenceEvent[] = entries
+          .filter((e) => !only || only.has(e.userId))
+          .map((e) => {
+            const state = e.online ? 'ONLINE' : 'OFFLINE';
+            const guildIds = guild === null ? e.guildIds : [guild];
+            return { userId: e.userId, state, previousState: state, sessionCount: e.sessionCount, guildIds, at: now, version: e.version, snapshot: true };
+          });
+        const seen = new Map(entries.map((e) => [e.userId, e.version]));
+        return withSnapshot(snapshot, live, (event) => event.version > (seen.get(event.userId) ?? 0));
+      } catch (error) {
+        await live.return?.();
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { withSnapshot } from '../../pubsub/with-snapshot.js';
+import { topics } from '../../pubsub/topics.js';
+import { assertId } from '../../validate.js';
+import { groupChannels, voiceChange } from '../records.js';
+import type { StateService, StateServiceDeps, VoiceArgs } from '../service.js';
+import type { VoiceChannelInput } from '../types.js';
+
+const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
+  guildId: assertId(input.guildId, 'guildId'),
+  channelId: assertId(input.channelId, 'channelId'),
+  userId: assertId(input.userId, 'userId'),
+  at: input.at === null || input.at === undefined ? null : input.at,
+});
+
+type VoicePart = Pick<StateService, 'joinVoiceChannel' | 'leaveVoiceChannel' | 'channelStates' | 'channelStateChanged'>;
+
+/** Voice channels: validation, the clock, one engine call each. */
+export function voiceService({ engine, bus, clock }: StateServiceDeps): VoicePart {
+  return {
+    joinVoiceChannel: async (input) => engine.joinVoice(voiceInput(input), clock.now()),
+    leaveVoiceChannel: async (input) => engine.leaveVoice(voiceInput(input), clock.now()),
+    channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
+    async channelStateChanged(guildId, includeSnapshot) {
+      const guild = assertId(guildId, 'guildId');
+      const live = await bus.subscribe([topics.voiceGuild(guild)]);
+      if (!includeSnapshot) return live;
+      try {
+        const { version, members } = await engine.voiceSnapshot(guild);
+        const now = clock.now();
+        const snapshot = groupChannels(guild, members).flatMap((channel) =>
+          channel.userIds.map((userId) => ({
+            ...voiceChange({ guildId: guild, channelId: channel.channelId, userId }, now, 'JOINED', null, version),
+            snapshot: true,
+          })),
+        );
+        return withSnapshot(snapshot, live, (event) => (event.version ?? 0) > version);
+      } catch (error) {
+        await live.return?.();
+        throw error;
+      }
+    },
+  };
+}
