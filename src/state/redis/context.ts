@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import { StateError, stateUnavailable } from '../../errors.js';
+import type { EngineOptions } from '../engine.js';
+import { createKeys } from './keys.js';
+
+// Replies Redis gives while it cannot serve; anything else from Redis is a bug.
+const transientReply = /^(LOADING|BUSY|MASTERDOWN|READONLY|OOM|TRYAGAIN|CLUSTERDOWN|NOSCRIPT)/;
+
+/** Maps a failed Redis call to STATE_UNAVAILABLE unless it is our own error or a script bug. */
+export async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StateError) throw error;
+    const isReply = error instanceof Error && error.name === 'ReplyError';
+    if (isReply && !transientReply.test(error.message)) throw error;
+    throw stateUnavailable();
+  }
+}
+
+export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const lines = (v: unknown): string[] => (typeof v === 'string' && v !== '' ? v.split('\n') : []);
+
+export interface RedisEngineOptions extends EngineOptions {
+  /** Command client; it should fail fast (no offline queue). */
+  client: Redis;
+  keyPrefix: string;
+}
+
+const NEEDS_CALENDAR = -2;
+const DAY_MS = 86_400_000;
+
+/** What every part of the Redis engine shares: the client, keys and the script arguments they all build. */
+export function createRedisContext(options: RedisEngineOptions) {
+  const { client, keyPrefix, presenceRetentionSeconds, studyRetentionDays, tombstoneSeconds, graceMs, defaultLeaseMs, calendar } = options;
+  const keys = createKeys(keyPrefix);
+  const retention = presenceRetentionSeconds;
+  // A day's keys are refreshed on every write to it; writes happen from its
+  // start on, and a day is at most 25 hours long, so two spare days keep it
+  // readable for the full retention after it ends.
+  const studyRetention = (studyRetentionDays + 2) * 86_400;
+
+  /** The days Lua needs to split timer time: from `from` (default: yesterday) to today. */
+  const calendarArg = (now: number, from = now - DAY_MS) => calendar.window(Math.min(from, now), now + 1).flat().join(',');
+
+  /** The ctx ARGV block of lua/lib.lua's read_ctx. */
+  const ctxArgs = (now: number, cal: string) => [now, retention, cal, studyRetention, tombstoneSeconds, graceMs, defaultLeaseMs];
+
+  /** A calendar reaching back to the oldest running timer, for scripts that may stop many. */
+  async function calendarForAllTimers(now: number) {
+    const oldest = await client.zrange(keys.studyTimers(), 0, 0, 'WITHSCORES');
+    return calendarArg(now, oldest[1] === undefined ? now - DAY_MS : Math.min(Number(oldest[1]), now - DAY_MS));
+  }
+
+  /**
+   * Runs a script with the usual two-day calendar; a script that meets an
+   * older timer writes nothing and names its start, and runs again once
+   * with a calendar reaching back to it.
+   */
+  async function withCalendar<T extends unknown[]>(now: number, run: (cal: string) => Promise<unknown>): Promise<T> {
+    let reply = (await run(calendarArg(now))) as T;
+    if (reply[0] === NEEDS_CALENDAR) reply = (await run(calendarArg(now, Number(reply[1])))) as T;
+    if (reply[0] === NEEDS_CALENDAR) throw new Error('timer older than the calendar after a retry');
+    return reply;
+  }
+
+  return { client, keyPrefix, keys, calendar, retention, studyRetention, calendarArg, ctxArgs, calendarForAllTimers, withCalendar };
+}
+
+export type RedisContext = ReturnType<typeof createRedisContext>;

@@ -1,0 +1,90 @@
+import { badInput } from '../../errors.js';
+import { sessionContent, toConnection, toSession, type SessionRecord } from '../records.js';
+import type { Session } from '../types.js';
+import { lines, num, str } from './context.js';
+import type { StateEngine } from '../engine.js';
+import { guard, type RedisContext } from './context.js';
+
+/** Sessions, presence and snapshots of presence. */
+export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, withCalendar }: RedisContext): Pick<
+  StateEngine,
+  'connectSession' | 'disconnectSession' | 'getSession' | 'connectionStates' | 'presenceSnapshot'
+> {
+  return {
+    connectSession: (input, now) =>
+      guard(async () => {
+        const reply = (await client.connectSession(
+          keys.user(input.userId),
+          keys.session(input.sessionId),
+          keyPrefix,
+          input.userId,
+          input.sessionId,
+          JSON.stringify(sessionContent(input)),
+          ...ctxArgs(now, calendarArg(now)),
+        )) as [number, string | null, number, string | null, string | null, number];
+        if (reply[0] === -1) throw badInput(`session ${input.sessionId} belongs to another user`);
+        const [changed, record, count, room, last, pending] = reply;
+        return {
+          changed: changed === 1,
+          // A CONNECT for a closed session (tombstone) opens nothing.
+          session: record === null ? null : toSession(input.sessionId, input.userId, JSON.parse(record) as SessionRecord),
+          connection: toConnection(input.userId, Number(count), room, num(last), pending === 1),
+        };
+      }),
+
+    disconnectSession: (sessionId, now) =>
+      guard(async () => {
+        const reply = await withCalendar<[0] | [1, string, string, number, string | null, string | null, number]>(now, (cal) =>
+          client.disconnectSession(keys.session(sessionId), keyPrefix, sessionId, ...ctxArgs(now, cal)),
+        );
+        if (reply[0] === 0) return { changed: false, session: null, connection: null };
+        const [, userId, record, count, room, last, pending] = reply;
+        return {
+          changed: true,
+          session: toSession(sessionId, userId, JSON.parse(record) as SessionRecord),
+          connection: toConnection(userId, Number(count), room, num(last), pending === 1),
+        };
+      }),
+
+    getSession: (sessionId) =>
+      guard(async (): Promise<Session | null> => {
+        const userId = await client.hget(keys.session(sessionId), sessionId);
+        if (userId === null) return null;
+        const record = await client.hget(keys.user(userId), `s:${sessionId}`);
+        return record === null ? null : toSession(sessionId, userId, JSON.parse(record) as SessionRecord);
+      }),
+
+    connectionStates: (userIds) =>
+      guard(async () => {
+        if (userIds.length === 0) return [];
+        const flat = (await client.connectionStates(userIds.length, ...userIds.map(keys.user), keyPrefix)) as Array<string | null>;
+        return userIds.map((userId, i) => {
+          const [count, room, last, guilds, pending] = flat.slice(i * 5, i * 5 + 5);
+          return {
+            ...toConnection(userId, Number(count ?? 0), str(room), num(last), pending !== null && pending !== undefined),
+            guildIds: lines(guilds),
+          };
+        });
+      }),
+
+    presenceSnapshot: (target) =>
+      guard(async () => {
+        const flat = (await ('guildId' in target
+          ? client.presenceSnapshot(keys.guildOnline(target.guildId), keyPrefix)
+          : client.presenceSnapshot('', keyPrefix, ...target.userIds))) as Array<string | number>;
+        const entries = [];
+        for (let i = 0; i < flat.length; i += 5) {
+          const sessionCount = Number(flat[i + 1]);
+          entries.push({
+            userId: String(flat[i]),
+            sessionCount,
+            online: sessionCount > 0 || flat[i + 2] === 1,
+            guildIds: lines(flat[i + 3]),
+            version: Number(flat[i + 4]),
+          });
+        }
+        return entries;
+      }),
+
+  };
+}

@@ -1,0 +1,58 @@
+import { groupChannels, voiceChange } from '../records.js';
+import type { VoiceChange } from '../types.js';
+import type { StateEngine } from '../engine.js';
+import { guard, type RedisContext } from './context.js';
+
+/** Voice channels and their snapshots. */
+export function redisVoice({ client, keyPrefix, keys, retention }: RedisContext): Pick<
+  StateEngine,
+  'joinVoice' | 'leaveVoice' | 'channelStates' | 'voiceSnapshot'
+> {
+  return {
+    joinVoice: (input, now) =>
+      guard(async () => {
+        const [changed, type, previous, version] = (await client.joinVoice(
+          keys.user(input.userId),
+          keys.voice(input.guildId),
+          keyPrefix,
+          input.userId,
+          input.guildId,
+          input.channelId,
+          now,
+          input.at ?? '',
+        )) as [number, VoiceChange | null, string | null, number | null];
+        return voiceChange(input, now, changed === 1 ? type : null, previous, version);
+      }),
+
+    leaveVoice: (input, now) =>
+      guard(async () => {
+        const [changed, version] = (await client.leaveVoice(
+          keys.user(input.userId),
+          keys.voice(input.guildId),
+          keyPrefix,
+          input.userId,
+          input.guildId,
+          input.channelId,
+          now,
+          input.at ?? '',
+          retention,
+        )) as [number, number | null];
+        return voiceChange(input, now, changed === 1 ? 'LEFT' : null, null, version);
+      }),
+
+    channelStates: (guildId) =>
+      guard(async () => groupChannels(guildId, Object.entries(await client.hgetall(keys.voice(guildId))))),
+
+    voiceSnapshot: (guildId) =>
+      guard(async () => {
+        const [version, ...flat] = (await client.voiceSnapshot(keys.voice(guildId), keys.voiceVersion(guildId), keyPrefix)) as [
+          number,
+          ...string[],
+        ];
+        const members: Array<[string, string]> = [];
+        for (let i = 0; i < flat.length; i += 2) members.push([flat[i]!, flat[i + 1]!]);
+        return { version: Number(version), members };
+      }),
+
+  };
+}
