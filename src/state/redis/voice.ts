@@ -1,5 +1,5 @@
 import { groupChannels, voiceChange } from '../records.js';
-import type { VoiceChange } from '../types.js';
+import type { VoiceChange, VoiceChannelInput } from '../types.js';
 import type { StateEngine } from '../engine.js';
 import { guard, type RedisContext } from './context.js';
 
@@ -8,35 +8,32 @@ export function redisVoice({ client, keyPrefix, keys, retention }: RedisContext)
   StateEngine,
   'joinVoice' | 'leaveVoice' | 'channelStates' | 'voiceSnapshot'
 > {
+  // KEYS and ARGV that join-voice.lua and leave-voice.lua share.
+  const voiceArgs = (input: VoiceChannelInput, now: number) => [
+    keys.user(input.userId),
+    keys.voice(input.guildId),
+    keyPrefix,
+    input.userId,
+    input.guildId,
+    input.channelId,
+    now,
+    input.at ?? '',
+  ];
   return {
     joinVoice: (input, now) =>
       guard(async () => {
-        const [changed, type, previous, version] = (await client.joinVoice(
-          keys.user(input.userId),
-          keys.voice(input.guildId),
-          keyPrefix,
-          input.userId,
-          input.guildId,
-          input.channelId,
-          now,
-          input.at ?? '',
-        )) as [number, VoiceChange | null, string | null, number | null];
+        const [changed, type, previous, version] = (await client.joinVoice(...voiceArgs(input, now))) as [
+          number,
+          VoiceChange | null,
+          string | null,
+          number | null,
+        ];
         return voiceChange(input, now, changed === 1 ? type : null, previous, version);
       }),
 
     leaveVoice: (input, now) =>
       guard(async () => {
-        const [changed, version] = (await client.leaveVoice(
-          keys.user(input.userId),
-          keys.voice(input.guildId),
-          keyPrefix,
-          input.userId,
-          input.guildId,
-          input.channelId,
-          now,
-          input.at ?? '',
-          retention,
-        )) as [number, number | null];
+        const [changed, version] = (await client.leaveVoice(...voiceArgs(input, now), retention)) as [number, number | null];
         return voiceChange(input, now, changed === 1 ? 'LEFT' : null, null, version);
       }),
 
