@@ -42,7 +42,17 @@ export function createRedisContext(options: RedisEngineOptions) {
   const studyRetention = (studyRetentionDays + 2) * 86_400;
 
   /** The days Lua needs to split timer time: from `from` (default: yesterday) to today. */
-  const calendarArg = (now: number, from = now - DAY_MS) => calendar.window(Math.min(from, now), now + 1).flat().join(',');
+  const build = (now: number, from: number) => calendar.window(Math.min(from, now), now + 1).flat().join(',');
+  // The usual two-day calendar only changes when a day starts; it is built
+  // on every connect and disconnect, so it is kept until the day changes.
+  let usual: { today: string; yesterday: string; text: string } | null = null;
+  const calendarArg = (now: number, from?: number) => {
+    if (from !== undefined) return build(now, from);
+    const today = calendar.dayOf(now);
+    const yesterday = calendar.dayOf(now - DAY_MS);
+    if (usual?.today !== today || usual.yesterday !== yesterday) usual = { today, yesterday, text: build(now, now - DAY_MS) };
+    return usual.text;
+  };
 
   /** The ctx ARGV block of lua/lib.lua's read_ctx. */
   const ctxArgs = (now: number, cal: string) => [now, retention, cal, studyRetention, tombstoneSeconds, graceMs, defaultLeaseMs];
