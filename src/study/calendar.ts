@@ -48,14 +48,17 @@ export function createStudyCalendar(dayStart: string, timezone: string): StudyCa
   };
   const endOf = (day: Day) => startOf(addDays(day, 1));
 
-  let last: { day: Day; start: number; end: number } | null = null;
+  // The last few days found: callers ask about today and yesterday in turn,
+  // and one remembered day would make them evict each other.
+  const recent: Array<{ day: Day; start: number; end: number }> = [];
   // Defined by startOf, not by comparing wall-clock times, so the two agree
   // even on days whose start time is skipped or repeated by DST.
   const dayOf = (ms: number): Day => {
-    if (last && ms >= last.start && ms < last.end) return last.day;
+    for (const r of recent) if (ms >= r.start && ms < r.end) return r.day;
     const date = DateTime.fromMillis(ms, { zone: timezone }).toISODate() as string;
     const day = ms < startOf(date) ? addDays(date, -1) : date;
-    last = { day, start: startOf(day), end: endOf(day) };
+    recent.unshift({ day, start: startOf(day), end: endOf(day) });
+    if (recent.length > 4) recent.pop();
     return day;
   };
 

@@ -14,6 +14,17 @@ describe('study calendar', () => {
     expect(seoul.endOf('2026-11-23')).toBe(utc('2026-11-23T20:00:00Z'));
   });
 
+  it('answers dayOf from its remembered days exactly as a fresh calendar does', () => {
+    // Callers ask for today and yesterday in turn, across DST changes too.
+    const cached = createStudyCalendar('02:30', 'Europe/Berlin');
+    const start = utc('2026-10-20T00:00:00Z');
+    for (let ms = start; ms < start + 14 * 86_400_000; ms += 1_234_567) {
+      for (const t of [ms, ms - 86_400_000, ms + 1]) {
+        expect(cached.dayOf(t)).toBe(createStudyCalendar('02:30', 'Europe/Berlin').dayOf(t));
+      }
+    }
+  });
+
   it('splits time across the boundary, the part before it belonging to the day before', () => {
     const parts = seoul.split(utc('2026-11-23T19:30:00Z'), utc('2026-11-23T20:45:00Z'));
     expect(parts).toEqual([
