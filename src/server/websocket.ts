@@ -6,6 +6,7 @@ import type { Authenticate } from '../auth/authenticate.js';
 import { ErrorCode, maskError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createSharedSubscriptions } from './shared-subscriptions.js';
+import { coalesceWrites } from './write-coalescing.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
 type EnvelopedArgs = ExecutionArgs & {
@@ -42,7 +43,8 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
   // would print the stack to stderr, letting any client write stack traces
   // into our logs, so its per-socket error listener is replaced by one JSON
   // line. This handler is registered first, before graphql-ws's.
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, request) => {
+    coalesceWrites(socket, request.socket);
     const once = socket.once.bind(socket);
     socket.once = ((event: string, listener: (...args: unknown[]) => void) =>
       event === 'error'
