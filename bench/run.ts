@@ -3,7 +3,7 @@
  *
  * Measures the machine's baselines and our server in the same run, prints
  * one table and writes bench/results/latest.json (quick runs:
- * bench/results/quick.json). Each scenario starts its own server processes;
+ * bench/results/quick.json, runs of some scenarios: partial.json). Each scenario starts its own server processes;
  * all share a private redis-server started here.
  */
 import { writeFileSync } from 'node:fs';
@@ -100,7 +100,7 @@ console.log(line('metric', 'value', 'target', 'met'));
 console.log(`|${'-'.repeat(w.name + 2)}|${'-'.repeat(w.value + 2)}:|${'-'.repeat(w.target + 2)}|------|`);
 for (const r of rows) console.log(line(r.name, r.value, r.target, r.ok));
 
-const out = new URL(`./results/${quick ? 'quick' : 'latest'}.json`, import.meta.url);
+const out = new URL(`./results/${quick ? 'quick' : only ? 'partial' : 'latest'}.json`, import.meta.url);
 writeFileSync(
   out,
   JSON.stringify(
