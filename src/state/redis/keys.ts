@@ -5,11 +5,13 @@
  */
 /** How many hashes hold the sessionId → userId index (lua/lib.lua uses the same). */
 export const SESSION_BUCKETS = 16_384;
+/** How many hashes hold one gateway node's session ids (lua/lib.lua uses the same). */
+export const NODE_BUCKETS = 256;
 
-/** The index bucket of a session id: a hash of its UTF-8 bytes, as session_key in lua/lib.lua. */
-export function sessionBucket(sessionId: string): number {
+/** The bucket of an id: a hash of its UTF-8 bytes, as bucket_of in lua/lib.lua. */
+export function bucketOf(id: string, buckets: number): number {
   let h = 0;
-  for (const byte of Buffer.from(sessionId, 'utf8')) h = (h * 31 + byte) % SESSION_BUCKETS;
+  for (const byte of Buffer.from(id, 'utf8')) h = (h * 31 + byte) % buckets;
   return h;
 }
 
@@ -18,7 +20,7 @@ export function createKeys(prefix: string) {
     /** HASH: the user's sessions (`s:<sessionId>`) and summary fields; see lua/lib.lua. */
     user: (userId: string) => `${prefix}user:{${userId}}`,
     /** HASH: sessionId → userId for the sessions of one bucket, so a disconnect needs only the session id. */
-    session: (sessionId: string) => `${prefix}sessions:{${sessionBucket(sessionId)}}`,
+    session: (sessionId: string) => `${prefix}sessions:{${bucketOf(sessionId, SESSION_BUCKETS)}}`,
     /** HASH: userId → channelId for everyone in a voice channel of the guild. */
     voice: (guildId: string) => `${prefix}guild:{${guildId}}:voice`,
     /** STRING: the guild's voice version, raised by every voice event. */
@@ -29,8 +31,8 @@ export function createKeys(prefix: string) {
     tombstone: (sessionId: string) => `${prefix}tomb:{${sessionId}}`,
     /** ZSET: gateway nodeId → lease expiry (epoch ms). */
     nodes: () => `${prefix}nodes`,
-    /** SET: the session ids a gateway node holds. */
-    nodeSessions: (nodeId: string) => `${prefix}node:{${nodeId}}:sessions`,
+    /** HASH: sessionId → '' for the node's sessions of one bucket (built in lua/lib.lua). */
+    nodeSessions: (nodeId: string, sessionId: string) => `${prefix}node:{${nodeId}}:sessions:${bucketOf(sessionId, NODE_BUCKETS)}`,
     /** ZSET: sessionId → connectedAt of sessions without a node, for SESSION_MAX_AGE_SECONDS. */
     unleasedSessions: () => `${prefix}sessions:unleased`,
     /** ZSET: userId → when their held-back OFFLINE is due (PRESENCE_GRACE_MS). */

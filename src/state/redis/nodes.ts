@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sessionContent } from '../records.js';
+import { encodeContent } from './session-codec.js';
 
 /** Most sessions one reap call closes, so no script holds Redis for long. */
 const REAP_BATCH = 200;
@@ -20,10 +21,9 @@ export function redisNodes({ client, keyPrefix, keys, ctxArgs, calendarForAllTim
 
     syncNodeSessions: (nodeId, sessions, leaseMs, now) =>
       guard(async () => {
-        const triples = sessions.flatMap((s) => [s.sessionId, s.userId, JSON.stringify(sessionContent({ ...s, nodeId }))]);
+        const triples = sessions.flatMap((s) => [s.sessionId, s.userId, encodeContent(sessionContent({ ...s, nodeId }))]);
         const [opened, closed, unchanged, ...refused] = (await client.syncNodeSessions(
           keys.nodes(),
-          keys.nodeSessions(nodeId),
           keyPrefix,
           nodeId,
           leaseMs,

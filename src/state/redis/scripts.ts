@@ -18,7 +18,7 @@ const scripts = {
   rateLimit: { file: 'rate-limit.lua', keys: 1 },
   heartbeat: { file: 'heartbeat.lua', keys: 1 },
   reap: { file: 'reap.lua', keys: 3 },
-  syncNodeSessions: { file: 'sync-node-sessions.lua', keys: 2 },
+  syncNodeSessions: { file: 'sync-node-sessions.lua', keys: 1 },
   presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1 },
   voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2 },
   releaseLock: { file: 'release-lock.lua', keys: 1 },

@@ -1,5 +1,6 @@
 import { badInput } from '../../errors.js';
-import { sessionContent, toConnection, toSession, type SessionRecord } from '../records.js';
+import { sessionContent, toConnection, toSession } from '../records.js';
+import { decodeRecord, encodeContent } from './session-codec.js';
 import type { Session } from '../types.js';
 import { lines, num, str } from './context.js';
 import type { StateEngine } from '../engine.js';
@@ -19,7 +20,7 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
           keyPrefix,
           input.userId,
           input.sessionId,
-          JSON.stringify(sessionContent(input)),
+          encodeContent(sessionContent(input)),
           ...ctxArgs(now, calendarArg(now)),
         )) as [number, string | null, number, string | null, string | null, number];
         if (reply[0] === -1) throw badInput(`session ${input.sessionId} belongs to another user`);
@@ -27,7 +28,7 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
         return {
           changed: changed === 1,
           // A CONNECT for a closed session (tombstone) opens nothing.
-          session: record === null ? null : toSession(input.sessionId, input.userId, JSON.parse(record) as SessionRecord),
+          session: record === null ? null : toSession(input.sessionId, input.userId, decodeRecord(record)),
           connection: toConnection(input.userId, Number(count), room, num(last), pending === 1),
         };
       }),
@@ -41,7 +42,7 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
         const [, userId, record, count, room, last, pending] = reply;
         return {
           changed: true,
-          session: toSession(sessionId, userId, JSON.parse(record) as SessionRecord),
+          session: toSession(sessionId, userId, decodeRecord(record)),
           connection: toConnection(userId, Number(count), room, num(last), pending === 1),
         };
       }),
@@ -51,7 +52,7 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
         const userId = await client.hget(keys.session(sessionId), sessionId);
         if (userId === null) return null;
         const record = await client.hget(keys.user(userId), `s:${sessionId}`);
-        return record === null ? null : toSession(sessionId, userId, JSON.parse(record) as SessionRecord);
+        return record === null ? null : toSession(sessionId, userId, decodeRecord(record));
       }),
 
     connectionStates: (userIds) =>

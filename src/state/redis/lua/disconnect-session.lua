@@ -6,7 +6,7 @@
 -- ARGV[3..9] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
 -- Returns {0} for an unknown session, {-2, timer start} when the calendar does
 -- not reach back to a timer this would stop (nothing written), else
--- {1, userId, session JSON, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
+-- {1, userId, session record, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
 
 local sid = ARGV[2]
 local ctx = read_ctx(3)

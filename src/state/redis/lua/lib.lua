@@ -6,20 +6,39 @@
 local PREFIX = ARGV[1]
 
 local function user_key(uid) return PREFIX .. 'user:{' .. uid .. '}' end
--- sessionId -> userId lives in one of SESSION_BUCKETS small hashes, picked by
--- a hash of the id's bytes (keys.ts computes the same): a few entries per
--- hash keep it a compact listpack, far smaller than a key per session.
-local SESSION_BUCKETS = 16384
-local function session_key(sid)
+-- A string hash of an id's bytes into n buckets (keys.ts computes the same).
+local function bucket_of(id, n)
   local h = 0
-  for i = 1, #sid do h = (h * 31 + string.byte(sid, i)) % SESSION_BUCKETS end
-  return PREFIX .. 'sessions:{' .. h .. '}'
+  for i = 1, #id do h = (h * 31 + string.byte(id, i)) % n end
+  return h
+end
+-- sessionId -> userId lives in one of SESSION_BUCKETS small hashes: a few
+-- entries per hash keep it a compact listpack, far smaller than a key per
+-- session.
+local SESSION_BUCKETS = 16384
+local function session_key(sid) return PREFIX .. 'sessions:{' .. bucket_of(sid, SESSION_BUCKETS) .. '}' end
+-- A gateway node's session ids are spread the same way over NODE_BUCKETS
+-- hashes (sessionId -> ''): up to ~30,000 sessions a node they stay
+-- listpacks, about 20 bytes a session where one set took 60.
+local NODE_BUCKETS = 256
+local function node_bucket_key(nid, b) return PREFIX .. 'node:{' .. nid .. '}:sessions:' .. b end
+local function node_add(nid, sid) redis.call('HSET', node_bucket_key(nid, bucket_of(sid, NODE_BUCKETS)), sid, '') end
+local function node_remove(nid, sid) redis.call('HDEL', node_bucket_key(nid, bucket_of(sid, NODE_BUCKETS)), sid) end
+-- Up to `limit` of the node's session ids (all when nil).
+local function node_sessions(nid, limit)
+  local out = {}
+  for b = 0, NODE_BUCKETS - 1 do
+    for _, sid in ipairs(redis.call('HKEYS', node_bucket_key(nid, b))) do
+      if limit and #out >= limit then return out end
+      out[#out + 1] = sid
+    end
+  end
+  return out
 end
 local function tomb_key(sid) return PREFIX .. 'tomb:{' .. sid .. '}' end
 local function voice_key(gid) return PREFIX .. 'guild:{' .. gid .. '}:voice' end
 local function voice_version_key(gid) return PREFIX .. 'guild:{' .. gid .. '}:voice:v' end
 local function online_key(gid) return PREFIX .. 'guild:{' .. gid .. '}:online' end
-local function node_sessions_key(nid) return PREFIX .. 'node:{' .. nid .. '}:sessions' end
 local NODES = PREFIX .. 'nodes'
 local UNLEASED = PREFIX .. 'sessions:unleased'
 local PENDING = PREFIX .. 'presence:pending'
@@ -186,13 +205,44 @@ local function end_voice(ukey, uid, vg, vc, at)
   publish_voice('LEFT', vg, vc, false, uid, at)
 end
 
--- Sessions. A user hash holds each session under 's:<sessionId>' as JSON
--- {g = guild ids, r = room id, n = node id, t = connected at, q = sequence};
--- absent fields are omitted, never null. Other fields: n (session count),
+-- Sessions. A user hash holds each session under 's:<sessionId>' as
+-- 'q\nt\nn\nr\ng1\ng2...' (sequence, connected at, node id, room id, guild
+-- ids; node and room empty when absent). Ids hold no control characters, so
+-- '\n' is free to separate them; with typical ids the record stays under
+-- hash-max-listpack-value (64 bytes), where JSON would push the whole user
+-- hash out of the compact listpack encoding. Other fields: n (session count),
 -- room, g (guilds, '\n'-joined; kept while offline), last (lastSeenAt),
 -- pend (went offline at, while PRESENCE_GRACE_MS holds the OFFLINE back),
 -- vg/vc/vt (voice guild, channel, last source time), ts (study timer start),
 -- pv (presence version), q (sequence).
+
+-- Splits on '\n', keeping empty parts.
+local function split_fields(text)
+  local out = {}
+  for part in string.gmatch(text .. '\n', '([^\n]*)\n') do out[#out + 1] = part end
+  return out
+end
+
+-- Session content as TypeScript sends it ('n\nr\ng1\ng2...'), or a stored
+-- record with 'q\nt\n' in front (skip = 2).
+local function decode_session(text, skip)
+  local p = split_fields(text)
+  local rec = {}
+  if skip == 2 then rec.q, rec.t = tonumber(p[1]), tonumber(p[2]) end
+  if p[skip + 1] ~= '' then rec.n = p[skip + 1] end
+  if p[skip + 2] ~= '' then rec.r = p[skip + 2] end
+  if #p > skip + 2 then
+    rec.g = {}
+    for i = skip + 3, #p do rec.g[#rec.g + 1] = p[i] end
+  end
+  return rec
+end
+
+local function encode_session(rec)
+  local out = { rec.q, rec.t, rec.n or '', rec.r or '' }
+  for _, g in ipairs(rec.g or {}) do out[#out + 1] = g end
+  return table.concat(out, '\n')
+end
 
 local function read_user(ukey)
   local flat = redis.call('HGETALL', ukey)
@@ -202,7 +252,7 @@ local function read_user(ukey)
     if string.sub(f, 1, 2) == 's:' then
       local sid = string.sub(f, 3)
       raw[sid] = flat[i + 1]
-      sessions[sid] = cjson.decode(flat[i + 1])
+      sessions[sid] = decode_session(flat[i + 1], 2)
     else
       fields[f] = flat[i + 1]
     end
@@ -257,7 +307,7 @@ end
 -- changed. Returns status ('CHANGED', 'SAME', 'OWNED' by another user,
 -- 'TOMB' for a session already closed), the stored record, the summary
 -- after and the user's other fields.
-local function open_session(uid, sid, content_json, ctx)
+local function open_session(uid, sid, content, ctx)
   if redis.call('EXISTS', tomb_key(sid)) == 1 then return 'TOMB' end
   local ikey = session_key(sid)
   local owner = redis.call('HGET', ikey, sid)
@@ -272,7 +322,7 @@ local function open_session(uid, sid, content_json, ctx)
   if pending then before_guilds = set_of(split_lines(fields.g)) end
 
   local old = sessions[sid]
-  local incoming = cjson.decode(content_json)
+  local incoming = decode_session(content, 0)
   if old and table.concat(old.g or {}, '\n') == table.concat(incoming.g or {}, '\n')
     and old.r == incoming.r and old.n == incoming.n then
     return 'SAME', raw[sid], before, fields
@@ -280,13 +330,13 @@ local function open_session(uid, sid, content_json, ctx)
 
   incoming.t = old and old.t or ctx.now
   incoming.q = redis.call('HINCRBY', ukey, 'q', 1)
-  local record = cjson.encode(incoming)
+  local record = encode_session(incoming)
   redis.call('HSET', ukey, 's:' .. sid, record)
   redis.call('HSET', ikey, sid, uid)
   redis.call('PERSIST', ukey)
-  if old and old.n and old.n ~= incoming.n then redis.call('SREM', node_sessions_key(old.n), sid) end
+  if old and old.n and old.n ~= incoming.n then node_remove(old.n, sid) end
   if incoming.n then
-    redis.call('SADD', node_sessions_key(incoming.n), sid)
+    node_add(incoming.n, sid)
     -- A node's lease starts with its first session, so a gateway that never
     -- sends a heartbeat still has its sessions reaped.
     redis.call('ZADD', NODES, 'NX', ctx.now + ctx.lease, incoming.n)
@@ -329,7 +379,7 @@ local function close_session(sid, ctx)
   local before = summarize(sessions)
   sessions[sid] = nil
   redis.call('HDEL', ukey, 's:' .. sid)
-  if rec.n then redis.call('SREM', node_sessions_key(rec.n), sid) else redis.call('ZREM', UNLEASED, sid) end
+  if rec.n then node_remove(rec.n, sid) else redis.call('ZREM', UNLEASED, sid) end
   local after = summarize(sessions)
   store_summary(ukey, after)
   for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, ctx.now) end

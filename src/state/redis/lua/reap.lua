@@ -13,13 +13,15 @@ local max_age, budget = tonumber(ARGV[9]), tonumber(ARGV[10])
 local closed, offline = 0, 0
 
 for _, nid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ctx.now, 'LIMIT', 0, 10)) do
-  local skey = node_sessions_key(nid)
-  for _, sid in ipairs(redis.call('SPOP', skey, budget - closed)) do
+  local sids = node_sessions(nid, budget - closed)
+  for _, sid in ipairs(sids) do
+    -- Out of the node first: a session the index no longer knows must not stay behind.
+    node_remove(nid, sid)
     close_session(sid, ctx)
     closed = closed + 1
   end
-  if redis.call('SCARD', skey) == 0 then redis.call('ZREM', KEYS[1], nid) end
   if closed >= budget then return { closed, offline, 1 } end
+  redis.call('ZREM', KEYS[1], nid)
 end
 
 for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. (ctx.now - max_age), 'LIMIT', 0, budget - closed)) do

@@ -2,10 +2,10 @@
 -- sessions of the node missing from the list close, listed ones open or
 -- update; only real transitions publish events. Sessions held by another
 -- user or already closed (tombstone) are refused and reported. Renews the lease.
--- KEYS[1] nodes zset    KEYS[2] the node's sessions set
+-- KEYS[1] nodes zset
 -- ARGV[1] key prefix    ARGV[2] nodeId    ARGV[3] lease (ms)
 -- ARGV[4..10] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
--- ARGV[11..] sessionId, userId, session JSON (with n = nodeId), ...
+-- ARGV[11..] sessionId, userId, session content (with n = nodeId), ...
 -- Returns {opened, closed, unchanged, refused sessionId, ...}.
 
 local ctx = read_ctx(4)
@@ -13,7 +13,7 @@ local listed = {}
 for i = 11, #ARGV, 3 do listed[ARGV[i]] = true end
 
 local opened, closed, unchanged, refused = 0, 0, 0, {}
-for _, sid in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+for _, sid in ipairs(node_sessions(ARGV[2])) do
   if not listed[sid] then
     close_session(sid, ctx)
     closed = closed + 1
