@@ -15,6 +15,14 @@ type SendCallback = (error?: Error) => void;
  * would otherwise keep the two frames apart. A frame sent to a socket that is
  * no longer open still reports ws's error.
  */
+// One flush for every socket written in this turn: a fan-out writes to
+// thousands of sockets per event, and a timer each would cost more than the
+// writes they save.
+const flushes: Array<() => void> = [];
+const flushAll = () => {
+  for (const flush of flushes.splice(0)) flush();
+};
+
 export function coalesceWrites(ws: WebSocket, raw: Socket): void {
   const send = ws.send.bind(ws) as (data: unknown, options: object, cb?: SendCallback) => void;
   let corked = false;
@@ -29,7 +37,7 @@ export function coalesceWrites(ws: WebSocket, raw: Socket): void {
     if (!corked) {
       corked = true;
       raw.cork();
-      setImmediate(flush);
+      if (flushes.push(flush) === 1) setImmediate(flushAll);
     }
     send(data, options);
     if (cb) process.nextTick(cb);
