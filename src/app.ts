@@ -8,6 +8,7 @@ import { limitBody } from './server/body-limit.js';
 import { createContextFactory } from './server/caller-context.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createFastPath } from './server/fast-http.js';
+import { createPreparedOperations } from './server/prepared-operations.js';
 import { createYogaServer, GRAPHQL_PATH, maskAndLog } from './server/yoga.js';
 import { createState, type StateRuntime } from './state/create-state.js';
 import { startMaintenance } from './state/maintenance.js';
@@ -31,20 +32,25 @@ export interface AppOptions {
   logger?: Logger;
   /** Serve plain JSON queries and mutations without yoga's Fetch layer (src/server/fast-http.ts). @default true */
   fastPath?: boolean;
+  /** Run queries and mutations seen before without yoga's per-operation pipeline (src/server/prepared-operations.ts). @default true */
+  preparedOperations?: boolean;
 }
 
 /** Builds the server: GraphQL over HTTP and SSE (yoga) and graphql-ws, all on one port. */
 export async function buildApp(
   config: Config,
-  { clock = systemClock, logger = silentLogger, fastPath = true }: AppOptions = {},
+  { clock = systemClock, logger = silentLogger, fastPath = true, preparedOperations = true }: AppOptions = {},
 ): Promise<App> {
   const state = await createState(config, clock, logger);
   const authenticate = createAuthenticator(config.auth);
   if (!config.auth.enabled) {
     logger.warn('auth is off: no SERVICE_TOKENS or JWT settings, so every caller has full access (development only)');
   }
-  const yoga = createYogaServer(config, state, createContextFactory(authenticate, state, config.limits, clock), logger);
-  const fast = fastPath ? createFastPath(yoga, maskAndLog(logger)) : null;
+  const context = createContextFactory(authenticate, state, config.limits, clock);
+  const yoga = createYogaServer(config, state, context, logger);
+  // At debug level every operation is logged by a yoga plugin, so all of them go through yoga.
+  const prepared = !preparedOperations || config.logLevel === 'debug' ? null : createPreparedOperations(yoga.getEnveloped().schema, context, maskAndLog(logger));
+  const fast = fastPath ? createFastPath(yoga, maskAndLog(logger), prepared) : null;
   const server = createServer(
     limitBody(config.limits.maxBodyBytes, (req, res) => (fast ? fast(req, res, () => yoga(req, res)) : yoga(req, res))),
   );
@@ -54,6 +60,7 @@ export async function buildApp(
     authenticate,
     logger,
     maskError: maskAndLog(logger),
+    prepared,
   });
   let stopMaintenance = () => {};
 

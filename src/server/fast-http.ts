@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import { ErrorCode } from '../errors.js';
+import type { PreparedOperations } from './prepared-operations.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
 type Next = () => void;
@@ -63,7 +64,7 @@ function respond(res: ServerResponse, result: ExecutionResult & { stringify?: (r
  * objects, which cost most of the time of a small mutation. Everything else,
  * errors before execution included, is replayed to yoga unchanged.
  */
-export function createFastPath(yoga: YogaServer, maskError: (error: unknown) => GraphQLError) {
+export function createFastPath(yoga: YogaServer, maskError: (error: unknown) => GraphQLError, prepared: PreparedOperations | null = null) {
   async function replay(req: IncomingMessage, res: ServerResponse, body: Buffer) {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -84,6 +85,8 @@ export function createFastPath(yoga: YogaServer, maskError: (error: unknown) => 
       return replay(req, res, body);
     }
     if (!isPlain(params)) return replay(req, res, body);
+    const ready = prepared?.lookup(params.query, params.operationName);
+    if (ready) return respond(res, await ready.run({ req }, params.variables));
     const enveloped = yoga.getEnveloped({ req, res, params });
     let document;
     try {
@@ -96,6 +99,7 @@ export function createFastPath(yoga: YogaServer, maskError: (error: unknown) => 
     if (invalid.length > 0) return respond(res, { errors: invalid.map((e: unknown) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)) });
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === 'subscription') return replay(req, res, body);
+    prepared?.remember(params.query, params.operationName, document);
     let result: ExecutionResult;
     try {
       const contextValue = await enveloped.contextFactory();

@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { Authenticate } from '../auth/authenticate.js';
 import { ErrorCode, maskError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { PreparedOperations } from './prepared-operations.js';
 import { createSharedSubscriptions } from './shared-subscriptions.js';
 import { coalesceWrites } from './write-coalescing.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
@@ -30,12 +31,15 @@ export interface WebSocketOptions {
   authenticate: Authenticate;
   logger: Logger;
   maskError: (error: unknown) => GraphQLError;
+  /** Queries and mutations seen before, run without yoga's per-operation pipeline. */
+  prepared: PreparedOperations | null;
 }
 
 /** graphql-ws on the HTTP server's port and path, executing through yoga's plugins. */
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
-  const { maxPayload, maxOperations, authenticate, logger, maskError: mask } = options;
+  const { maxPayload, maxOperations, authenticate, logger, maskError: mask, prepared } = options;
   const shared = createSharedSubscriptions(mask);
+  const { schema } = yoga.getEnveloped();
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload });
 
   // A client can make ws emit a socket error (an oversized or malformed
@@ -73,6 +77,19 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           if (inFlight >= maxOperations) {
             return [new GraphQLError(`at most ${maxOperations} operations per socket`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
           }
+          const ready = prepared?.lookup(params.query, params.operationName);
+          if (ready) {
+            const contextValue = await prepared!.createContext({ connectionParams: ctx.connectionParams ?? {} });
+            const args: EnvelopedArgs = {
+              schema,
+              document: ready.document,
+              operationName: params.operationName ?? null,
+              variableValues: params.variables ?? null,
+              contextValue,
+              rootValue: { execute: () => ready.execute(contextValue, params.variables), subscribe: () => undefined },
+            };
+            return args;
+          }
           const enveloped = yoga.getEnveloped({
             ...ctx,
             connectionParams: ctx.connectionParams ?? {},
@@ -92,6 +109,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
             return [new GraphQLError('no operation to run: name one with operationName', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
           }
           const operation = getOperationAST(document, params.operationName)!;
+          if (operation.operation !== 'subscription') prepared?.remember(params.query, params.operationName, document);
           const socket = ctx.extra.socket;
           const args: EnvelopedArgs = {
             schema: enveloped.schema,
