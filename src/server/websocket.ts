@@ -7,7 +7,7 @@ import { ErrorCode, maskError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PreparedOperations } from './prepared-operations.js';
 import { createSharedSubscriptions } from './shared-subscriptions.js';
-import { coalesceWrites } from './write-coalescing.js';
+import { CoalescingWebSocket } from './write-coalescing.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
 type EnvelopedArgs = ExecutionArgs & {
@@ -40,15 +40,14 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
   const { maxPayload, maxOperations, authenticate, logger, maskError: mask, prepared } = options;
   const shared = createSharedSubscriptions(mask);
   const { schema } = yoga.getEnveloped();
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload });
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: CoalescingWebSocket });
 
   // A client can make ws emit a socket error (an oversized or malformed
   // frame); ws then closes the socket itself (1009, 1002, ...). graphql-ws
   // would print the stack to stderr, letting any client write stack traces
   // into our logs, so its per-socket error listener is replaced by one JSON
   // line. This handler is registered first, before graphql-ws's.
-  wss.on('connection', (socket, request) => {
-    coalesceWrites(socket, request.socket);
+  wss.on('connection', (socket) => {
     const once = socket.once.bind(socket);
     socket.once = ((event: string, listener: (...args: unknown[]) => void) =>
       event === 'error'

@@ -1,7 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { coalesceWrites } from '../../src/server/write-coalescing.js';
+import { CoalescingWebSocket } from '../../src/server/write-coalescing.js';
 
 const servers: WebSocketServer[] = [];
 afterEach(async () => {
@@ -10,12 +10,11 @@ afterEach(async () => {
 
 /** A server socket with coalescing on, counting the writes that reach its TCP socket, and its client. */
 async function pair() {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', WebSocket: CoalescingWebSocket });
   servers.push(wss);
   await new Promise((resolve) => wss.once('listening', resolve));
   const accepted = new Promise<{ socket: WebSocket; raw: Socket }>((resolve) =>
     wss.on('connection', (socket, request) => {
-      coalesceWrites(socket, request.socket);
       resolve({ socket, raw: request.socket });
     }),
   );
