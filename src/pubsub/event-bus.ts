@@ -94,7 +94,9 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
         for (const p of pending) p.catch(() => {});
         throw error instanceof Error && 'extensions' in error ? error : stateUnavailable();
       } finally {
+        // The subscription's closures keep this scope alive: drop the spent timer.
         clearTimeout(timer);
+        timer = undefined;
       }
       active += 1;
       counted = true;

@@ -23,6 +23,23 @@ const withCode = (error: GraphQLError, code: ErrorCode) =>
     extensions: { code, ...error.extensions },
   });
 
+/**
+ * The class of this server's sockets. A client can make ws emit a socket
+ * error (an oversized or malformed frame); ws then closes the socket itself
+ * (1009, 1002, ...). graphql-ws would print the stack to stderr, letting any
+ * client write stack traces into our logs, so the error listener it adds
+ * (the only `once('error')` on these sockets) is replaced by one JSON line.
+ * A class, not a wrapper per socket: idle subscribers pay nothing for it.
+ */
+function serverSocketClass(logger: Logger) {
+  const onProtocolError = (error: Error) => logger.warn('websocket closed on a protocol error', { error: error.message });
+  return class ServerSocket extends CoalescingWebSocket {
+    override once(event: string | symbol, listener: (...args: any[]) => void): this {
+      return super.once(event, event === 'error' ? onProtocolError : listener);
+    }
+  };
+}
+
 export interface WebSocketOptions {
   /** Largest message; bigger ones close the socket with 1009. */
   maxPayload: number;
@@ -40,20 +57,8 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
   const { maxPayload, maxOperations, authenticate, logger, maskError: mask, prepared } = options;
   const shared = createSharedSubscriptions(mask);
   const { schema } = yoga.getEnveloped();
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: CoalescingWebSocket });
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: serverSocketClass(logger) });
 
-  // A client can make ws emit a socket error (an oversized or malformed
-  // frame); ws then closes the socket itself (1009, 1002, ...). graphql-ws
-  // would print the stack to stderr, letting any client write stack traces
-  // into our logs, so its per-socket error listener is replaced by one JSON
-  // line. This handler is registered first, before graphql-ws's.
-  wss.on('connection', (socket) => {
-    const once = socket.once.bind(socket);
-    socket.once = ((event: string, listener: (...args: unknown[]) => void) =>
-      event === 'error'
-        ? once('error', (error: Error) => logger.warn('websocket closed on a protocol error', { error: error.message }))
-        : once(event, listener)) as typeof socket.once;
-  });
 
   useServer<Record<string, unknown> | undefined>(
     {

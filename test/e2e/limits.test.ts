@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import WebSocket from 'ws';
 import { collect } from '../utils/collect.js';
 import { redisUrl, testConfig } from '../utils/engines.js';
@@ -69,13 +70,18 @@ describe('request limits', () => {
     expect((await gql(server.url, '{ __typename }')).data).toEqual({ __typename: 'Query' });
   });
 
-  it('closes a WebSocket that sends a message over WS_MAX_PAYLOAD_BYTES with 1009', async () => {
-    const server = await start('memory', limits({ wsMaxPayloadBytes: 2048 }));
+  it('closes a WebSocket that sends a message over WS_MAX_PAYLOAD_BYTES with 1009, logging one line and no stack', async () => {
+    const lines: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const server = await start('memory', limits({ wsMaxPayloadBytes: 2048 }), undefined, { logger: createLogger('warn', (line) => void lines.push(line)) });
     const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
     await new Promise((resolve) => socket.once('open', resolve));
     const closed = new Promise<number>((resolve) => socket.once('close', resolve));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(4096) } }));
     expect(await closed).toBe(1009);
+    expect(lines.map((l) => JSON.parse(l)).filter((l) => l.msg.includes('websocket'))).toMatchObject([{ level: 'warn', msg: 'websocket closed on a protocol error', error: 'Max payload size exceeded' }]);
+    expect(stderr.mock.calls.filter(([text]) => String(text).includes('RangeError'))).toEqual([]);
+    stderr.mockRestore();
   });
 
   it('limits operations in flight on one socket', async () => {
