@@ -23,7 +23,8 @@ export function assertOptionalId(value: unknown, field: string): string | null {
 /** Validates a list of ids, keeping order and duplicates. */
 export function assertIdList(values: readonly unknown[], field: string, max = MAX_IDS): string[] {
   if (values.length > max) throw badInput(`${field} holds at most ${max} ids, got ${values.length}`);
-  return values.map((v, i) => assertId(v, `${field}[${i}]`));
+  // The field name is only built for a bad id: lists run to a thousand ids.
+  return values.map((v, i) => (isValidId(v) ? v : assertId(v, `${field}[${i}]`)));
 }
 
 /** Validates a set of ids: duplicates dropped, sorted, so equal sets compare equal. */

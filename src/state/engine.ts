@@ -10,7 +10,7 @@ import type {
   StudyDayClosed,
   StudyTime,
   StudyTimeEntry,
-  UserPresence,
+  ConnectionStates,
   VoiceChannel,
   VoiceChannelInput,
   VoiceStateChange,
@@ -27,7 +27,7 @@ export interface StateEngine {
   disconnectSession(sessionId: string, now: number): Promise<SessionResult>;
   getSession(sessionId: string): Promise<Session | null>;
   /** One entry per id, in order; one round trip however many ids. */
-  connectionStates(userIds: readonly string[]): Promise<UserPresence[]>;
+  connectionStates(userIds: readonly string[]): Promise<ConnectionStates>;
   joinVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   leaveVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   channelStates(guildId: string): Promise<VoiceChannel[]>;

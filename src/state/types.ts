@@ -21,9 +21,10 @@ export interface UserConnection {
   lastSeenAt: number | null;
 }
 
-/** A user's connection with the guilds of their sessions (the last ones while offline), for visibility checks. */
-export interface UserPresence extends UserConnection {
-  guildIds: string[];
+/** Users' connections, and in the same order the guilds of their sessions (the last ones while offline), for visibility checks. */
+export interface ConnectionStates {
+  connections: UserConnection[];
+  guildIds: string[][];
 }
 
 export interface SessionResult {

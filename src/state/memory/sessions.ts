@@ -44,11 +44,11 @@ export function memorySessions(
     },
 
     async connectionStates(userIds) {
-      return userIds.map((userId) => {
-        const user = liveUser(userId);
-        if (!user) return { ...toConnection(userId, 0, null, null), guildIds: [] };
-        return { ...connectionOf(userId, user), guildIds: user.guildIds };
-      });
+      const users = userIds.map(liveUser);
+      return {
+        connections: userIds.map((userId, i) => (users[i] ? connectionOf(userId, users[i]) : toConnection(userId, 0, null, null))),
+        guildIds: users.map((user) => user?.guildIds ?? []),
+      };
     },
 
     async presenceSnapshot(target) {

@@ -22,11 +22,7 @@ const scripts = {
   presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1 },
   voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2 },
   releaseLock: { file: 'release-lock.lua', keys: 1 },
-} as const;
-
-/** Scripts whose number of keys varies per call (ioredis then takes it as the first argument). */
-const variadic = {
-  connectionStates: 'connection-states.lua',
+  connectionStates: { file: 'connection-states.lua', keys: 0 },
 } as const;
 
 export type ScriptName = keyof typeof scripts;
@@ -50,7 +46,7 @@ declare module 'ioredis' {
     presenceSnapshot(...args: Arg[]): Result<unknown, Context>;
     voiceSnapshot(...args: Arg[]): Result<unknown, Context>;
     releaseLock(...args: Arg[]): Result<unknown, Context>;
-    connectionStates(numberOfKeys: number, ...args: Arg[]): Result<unknown, Context>;
+    connectionStates(...args: Arg[]): Result<unknown, Context>;
   }
 }
 
@@ -65,5 +61,4 @@ export function defineScripts(client: Redis): void {
   for (const [name, { file, keys }] of Object.entries(scripts)) {
     client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
   }
-  for (const [name, file] of Object.entries(variadic)) client.defineCommand(name, { lua: `${lib}\n${read(file)}` });
 }

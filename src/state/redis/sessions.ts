@@ -57,15 +57,15 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
 
     connectionStates: (userIds) =>
       guard(async () => {
-        if (userIds.length === 0) return [];
-        const flat = (await client.connectionStates(userIds.length, ...userIds.map(keys.user), keyPrefix)) as Array<string | null>;
-        return userIds.map((userId, i) => {
-          const [count, room, last, guilds, pending] = flat.slice(i * 5, i * 5 + 5);
-          return {
-            ...toConnection(userId, Number(count ?? 0), str(room), num(last), pending !== null && pending !== undefined),
-            guildIds: lines(guilds),
-          };
+        if (userIds.length === 0) return { connections: [], guildIds: [] };
+        const flat = (await client.connectionStates(keyPrefix, ...userIds)) as Array<string | null>;
+        const guildIds: string[][] = [];
+        const connections = userIds.map((userId, i) => {
+          const at = i * 5;
+          guildIds.push(lines(flat[at + 3]));
+          return toConnection(userId, Number(flat[at] ?? 0), str(flat[at + 1]), num(flat[at + 2]), flat[at + 4] != null);
         });
+        return { connections, guildIds };
       }),
 
     presenceSnapshot: (target) =>
