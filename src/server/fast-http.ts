@@ -86,7 +86,11 @@ export function createFastPath(yoga: YogaServer, maskError: (error: unknown) => 
     }
     if (!isPlain(params)) return replay(req, res, body);
     const ready = prepared?.lookup(params.query, params.operationName);
-    if (ready) return respond(res, await ready.run({ req }, params.variables));
+    if (ready) {
+      const result = await ready.run({ req }, params.variables);
+      if (!res.headersSent) respond(res, result);
+      return;
+    }
     const enveloped = yoga.getEnveloped({ req, res, params });
     let document;
     try {
