@@ -51,10 +51,12 @@ export function createPreparedOperations(
   const seen = new Set<string>();
   const keyOf = (query: string, operationName: string | null | undefined) => `${operationName ?? ''}\n${query}`;
 
-  const masked = (result: ExecutionResult, stringify: PreparedResult['stringify']): PreparedResult => ({
-    ...(result.errors ? { ...result, errors: result.errors.map(maskError) } : result),
-    stringify,
-  });
+  // The result is this call's own object (graphql-jit builds one per call),
+  // so it is completed in place, as yoga's JIT plugin does.
+  const masked = (result: ExecutionResult, stringify: PreparedResult['stringify']): PreparedResult => {
+    if (result.errors) (result as { errors: GraphQLError[] }).errors = result.errors.map(maskError);
+    return Object.assign(result, { stringify });
+  };
 
   function prepare(document: DocumentNode, compiled: CompiledQuery): PreparedOperation {
     const execute = async (context: Context, variables: Variables) => {

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { PreparedOperations } from './prepared-operations.js';
 import { createSharedSubscriptions } from './shared-subscriptions.js';
 import { CoalescingWebSocket } from './write-coalescing.js';
+import { createPreparedMessages, type SocketProtocolState } from './ws-prepared.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
 type EnvelopedArgs = ExecutionArgs & {
@@ -24,18 +25,31 @@ const withCode = (error: GraphQLError, code: ErrorCode) =>
   });
 
 /**
- * The class of this server's sockets. A client can make ws emit a socket
- * error (an oversized or malformed frame); ws then closes the socket itself
- * (1009, 1002, ...). graphql-ws would print the stack to stderr, letting any
- * client write stack traces into our logs, so the error listener it adds
- * (the only `once('error')` on these sockets) is replaced by one JSON line.
- * A class, not a wrapper per socket: idle subscribers pay nothing for it.
+ * The class of this server's sockets; a class, not a wrapper per socket, so
+ * idle subscribers pay nothing for what it adds:
+ * - A client can make ws emit a socket error (an oversized or malformed
+ *   frame); ws then closes the socket itself (1009, 1002, ...). graphql-ws
+ *   would print the stack to stderr, letting any client write stack traces
+ *   into our logs, so the error listener it adds (the only `once('error')` on
+ *   these sockets) is replaced by one JSON line.
+ * - Messages pass `takeMessage` before graphql-ws's listener (the only
+ *   'message' listener), which answers prepared operations itself.
  */
-function serverSocketClass(logger: Logger) {
+function serverSocketClass(logger: Logger, takeMessage: ReturnType<typeof createPreparedMessages> | null) {
   const onProtocolError = (error: Error) => logger.warn('websocket closed on a protocol error', { error: error.message });
   return class ServerSocket extends CoalescingWebSocket {
+    /** graphql-ws's context for this socket, from onConnect. */
+    protocolState: SocketProtocolState | undefined = undefined;
+
     override once(event: string | symbol, listener: (...args: any[]) => void): this {
       return super.once(event, event === 'error' ? onProtocolError : listener);
+    }
+
+    override on(event: string | symbol, listener: (...args: any[]) => void): this {
+      if (event !== 'message' || !takeMessage) return super.on(event, listener);
+      return super.on(event, (data: unknown, isBinary: boolean) => {
+        if (!takeMessage(this, this.protocolState, data)) listener(data, isBinary);
+      });
     }
   };
 }
@@ -56,9 +70,14 @@ export interface WebSocketOptions {
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
   const { maxPayload, maxOperations, authenticate, logger, maskError: mask, prepared } = options;
   const shared = createSharedSubscriptions(mask);
-  const { schema } = yoga.getEnveloped();
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: serverSocketClass(logger) });
-
+  // What a refused operation answers; an unexpected failure is also logged.
+  const refuse = (error: unknown) => {
+    const masked = maskError(error);
+    if (masked.extensions.code === ErrorCode.INTERNAL) logger.error('websocket subscribe failed', { error: String(error) });
+    return masked;
+  };
+  const takeMessage = prepared ? createPreparedMessages(prepared, maxOperations, refuse) : null;
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: serverSocketClass(logger, takeMessage) });
 
   useServer<Record<string, unknown> | undefined>(
     {
@@ -68,6 +87,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
       onConnect: async (ctx) => {
         try {
           await authenticate(ctx.connectionParams?.authorization);
+          (ctx.extra.socket as unknown as { protocolState: SocketProtocolState }).protocolState = ctx;
           return true;
         } catch {
           return false;
@@ -80,19 +100,6 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           const inFlight = Object.keys(ctx.subscriptions).filter((other) => other !== id).length;
           if (inFlight >= maxOperations) {
             return [new GraphQLError(`at most ${maxOperations} operations per socket`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
-          }
-          const ready = prepared?.lookup(params.query, params.operationName);
-          if (ready) {
-            const contextValue = await prepared!.createContext({ connectionParams: ctx.connectionParams ?? {} });
-            const args: EnvelopedArgs = {
-              schema,
-              document: ready.document,
-              operationName: params.operationName ?? null,
-              variableValues: params.variables ?? null,
-              contextValue,
-              rootValue: { execute: () => ready.execute(contextValue, params.variables), subscribe: () => undefined },
-            };
-            return args;
           }
           const enveloped = yoga.getEnveloped({
             ...ctx,
@@ -137,9 +144,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           };
           return args;
         } catch (error) {
-          const masked = maskError(error);
-          if (masked.extensions.code === ErrorCode.INTERNAL) logger.error('websocket subscribe failed', { error: String(error) });
-          return [masked];
+          return [refuse(error)];
         }
       },
     },

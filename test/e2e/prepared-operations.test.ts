@@ -67,3 +67,59 @@ describe('prepared operations over graphql-ws answer exactly as yoga does', () =
     for (const code of ['BAD_USER_INPUT', 'FORBIDDEN', 'RATE_LIMITED']) expect(text).toContain(code);
   });
 });
+
+describe('prepared operations keep graphql-ws protocol rules', () => {
+  const { start } = useServers();
+  const QUERY = '{ connectionStates(userIds: ["a"]) { state } }';
+
+  /** A socket whose QUERY is already prepared (two full runs), with every frame it receives. */
+  async function preparedSocket(overrides = {}) {
+    const server = await start('memory', overrides);
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    const frames: Array<{ id?: string; type: string; payload?: any }> = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    const waitFor = async (check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(check()).toBe(true);
+    };
+    await waitFor(() => frames.some((f) => f.type === 'connection_ack'));
+    for (const id of ['w1', 'w2']) {
+      socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: QUERY } }));
+      await waitFor(() => frames.some((f) => f.id === id && f.type === 'complete'));
+    }
+    const subscribe = (id: string) => JSON.stringify({ id, type: 'subscribe', payload: { query: QUERY } });
+    return { socket, frames, waitFor, subscribe };
+  }
+
+  it('closes the socket with 4409 when an id already in flight arrives again', async () => {
+    const { socket, subscribe } = await preparedSocket();
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    socket.send(subscribe('dup'));
+    socket.send(subscribe('dup'));
+    expect(await closed).toBe(4409);
+  });
+
+  it('refuses an operation over the per-socket limit with RATE_LIMITED, the others answered', async () => {
+    const { socket, frames, waitFor, subscribe } = await preparedSocket(limitsWith({ maxSubscriptionsPerSocket: 2 }));
+    for (const id of ['a', 'b', 'c']) socket.send(subscribe(id));
+    await waitFor(() => ['a', 'b'].every((id) => frames.some((f) => f.id === id && f.type === 'complete')) && frames.some((f) => f.id === 'c'));
+    expect(frames.find((f) => f.id === 'c')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'RATE_LIMITED' } }] });
+    expect(frames.find((f) => f.id === 'a' && f.type === 'next')?.payload).toEqual({ data: { connectionStates: [{ state: 'OFFLINE' }] } });
+    socket.terminate();
+  });
+
+  it('sends nothing more for an operation the client completed while it ran', async () => {
+    const { socket, frames, subscribe } = await preparedSocket();
+    socket.send(subscribe('gone') + '');
+    socket.send(JSON.stringify({ id: 'gone', type: 'complete' }));
+    socket.send(subscribe('after'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(frames.filter((f) => f.id === 'gone')).toEqual([]);
+    expect(frames.filter((f) => f.id === 'after').map((f) => f.type)).toEqual(['next', 'complete']);
+    socket.terminate();
+  });
+});
+
+const limitsWith = (overrides: Partial<ReturnType<typeof testConfig>['limits']>) => ({ limits: { ...testConfig().limits, ...overrides } });
