@@ -21,10 +21,11 @@ export interface UserConnection {
   lastSeenAt: number | null;
 }
 
-/** Users' connections, and in the same order the guilds of their sessions (the last ones while offline), for visibility checks. */
+/** Users' connections, and the guilds of their sessions (the last ones while offline), for visibility checks. */
 export interface ConnectionStates {
   connections: UserConnection[];
-  guildIds: string[][];
+  /** The guilds of `connections[i]`; only user tokens need them, so they are read on demand. */
+  guildIdsOf(i: number): string[];
 }
 
 export interface SessionResult {

@@ -47,7 +47,7 @@ export function memorySessions(
       const users = userIds.map(liveUser);
       return {
         connections: userIds.map((userId, i) => (users[i] ? connectionOf(userId, users[i]) : toConnection(userId, 0, null, null))),
-        guildIds: users.map((user) => user?.guildIds ?? []),
+        guildIdsOf: (i) => users[i]?.guildIds ?? [],
       };
     },
 

@@ -57,15 +57,14 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
 
     connectionStates: (userIds) =>
       guard(async () => {
-        if (userIds.length === 0) return { connections: [], guildIds: [] };
-        const flat = (await client.connectionStates(keyPrefix, ...userIds)) as Array<string | null>;
-        const guildIds: string[][] = [];
+        if (userIds.length === 0) return { connections: [], guildIdsOf: () => [] };
+        // Counts, times and flags come back as integers: no string to parse for each.
+        const flat = (await client.connectionStates(keyPrefix, userIds.join('\n'))) as Array<string | number | null>;
         const connections = userIds.map((userId, i) => {
           const at = i * 5;
-          guildIds.push(lines(flat[at + 3]));
-          return toConnection(userId, Number(flat[at] ?? 0), str(flat[at + 1]), num(flat[at + 2]), flat[at + 4] != null);
+          return toConnection(userId, flat[at] as number, str(flat[at + 1]), num(flat[at + 2]), flat[at + 4] === 1);
         });
-        return { connections, guildIds };
+        return { connections, guildIdsOf: (i: number) => lines(flat[i * 5 + 3]) };
       }),
 
     presenceSnapshot: (target) =>

@@ -23,11 +23,11 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
     disconnectSession: async (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
     session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
     async connectionStates(userIds, viewer = null) {
-      const { connections, guildIds } = await engine.connectionStates(assertIdList(userIds, 'userIds'));
+      const { connections, guildIdsOf } = await engine.connectionStates(assertIdList(userIds, 'userIds'));
       if (viewer === null) return connections;
       // A user token sees users who share none of its guilds as unknown.
       return connections.map((c, i) =>
-        c.userId === viewer.userId || guildIds[i]!.some((g) => viewer.guildIds.has(g)) ? c : toConnection(c.userId, 0, null, null),
+        c.userId === viewer.userId || guildIdsOf(i).some((g) => viewer.guildIds.has(g)) ? c : toConnection(c.userId, 0, null, null),
       );
     },
     async presenceChanged({ guildId, userIds, includeSnapshot }) {
