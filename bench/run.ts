@@ -3,8 +3,8 @@
  *
  * Measures the machine's baselines and our server in the same run, prints
  * one table and writes bench/results/latest.json (quick runs:
- * bench/results/quick.json, runs of some scenarios: partial.json). Each scenario starts its own server processes;
- * all share a private redis-server started here.
+ * bench/results/quick.json, runs of some scenarios: partial.json). Each
+ * scenario starts its own server processes and a private redis-server.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -40,40 +40,41 @@ const targets: Record<string, [string, number]> = {
   heap_bytes_per_subscriber: ['<=', 20_000],
 };
 
-const redis = await startRedisServer();
 let servers = 0;
-const ctx: BenchContext = {
+/** A scenario's context, on its own Redis: one scenario's leftovers (ingest's expiring tombstones) must not load the next. */
+const contextFor = (redisUrl: string): BenchContext => ({
   quick,
   seconds: quick ? 3 : 10,
-  redisUrl: redis.url,
+  redisUrl,
   // A prefix per call: a scenario's second server must not meet the first one's tombstones.
   // The memory scenario measures keys as deployed: the default prefix, on an emptied Redis.
   serverEnv: (scenario) => ({
-    REDIS_URL: redis.url,
+    REDIS_URL: redisUrl,
     KEY_PREFIX: scenario === 'memory' ? 'ss:' : `bench:${scenario}:${servers++}:`,
     LOG_LEVEL: 'warn',
   }),
   flushRedis: async () => {
     const { Redis } = await import('ioredis');
-    const client = new Redis(redis.url);
+    const client = new Redis(redisUrl);
     await client.flushall();
     client.disconnect();
   },
-};
+});
 
 const scenarios = { baselines, ingest, fanout, latency, memory };
 const metrics: Record<string, number> = {};
 const began = Date.now();
-try {
-  for (const [name, run] of Object.entries(scenarios)) {
-    if (only && !only.includes(name)) continue;
-    const t0 = Date.now();
-    process.stderr.write(`bench: ${name}...`);
-    Object.assign(metrics, await run(ctx));
-    process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+for (const [name, run] of Object.entries(scenarios)) {
+  if (only && !only.includes(name)) continue;
+  const t0 = Date.now();
+  process.stderr.write(`bench: ${name}...`);
+  const redis = await startRedisServer();
+  try {
+    Object.assign(metrics, await run(contextFor(redis.url)));
+  } finally {
+    await redis.stop();
   }
-} finally {
-  await redis.stop();
+  process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
 const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
