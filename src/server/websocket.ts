@@ -46,7 +46,8 @@ function serverSocketClass(logger: Logger, takeMessage: ReturnType<typeof create
     }
 
     override on(event: string | symbol, listener: (...args: any[]) => void): this {
-      if (event !== 'message' || !takeMessage) return super.on(event, listener);
+      // Only the first 'message' listener (graphql-ws's) is wrapped, so a message is taken at most once.
+      if (event !== 'message' || !takeMessage || this.listenerCount('message') > 0) return super.on(event, listener);
       return super.on(event, (data: unknown, isBinary: boolean) => {
         if (!takeMessage(this, this.protocolState, data)) listener(data, isBinary);
       });
