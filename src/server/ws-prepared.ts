@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type WebSocket from 'ws';
-import type { PreparedOperations } from './prepared-operations.js';
+import type { PreparedOperation, PreparedOperations } from './prepared-operations.js';
 
 /** The parts of graphql-ws's per-socket context this path reads and keeps up to date. */
 export interface SocketProtocolState {
@@ -25,8 +25,7 @@ const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined
  * would send (`next` then `complete`, or `error` when the context refuses).
  */
 export function createPreparedMessages(prepared: PreparedOperations, maxOperations: number, mask: (error: unknown) => GraphQLError) {
-  async function run(socket: WebSocket, state: SocketProtocolState, id: string, payload: Record<string, unknown>) {
-    const ready = prepared.lookup(payload.query as string, payload.operationName as string | null | undefined)!;
+  async function run(socket: WebSocket, state: SocketProtocolState, id: string, ready: PreparedOperation, variables: unknown) {
     const quotedId = JSON.stringify(id);
     try {
       let context;
@@ -36,7 +35,7 @@ export function createPreparedMessages(prepared: PreparedOperations, maxOperatio
         if (id in state.subscriptions) socket.send(`{"id":${quotedId},"type":"error","payload":${JSON.stringify([mask(error)])}}`);
         return;
       }
-      const result = await ready.execute(context, payload.variables as Record<string, unknown> | null | undefined);
+      const result = await ready.execute(context, variables as Record<string, unknown> | null | undefined);
       if (id in state.subscriptions) {
         // As graphql-ws writes it: errors last. (JSON leaves out the stringify function.)
         let body: object = result;
@@ -68,10 +67,11 @@ export function createPreparedMessages(prepared: PreparedOperations, maxOperatio
     if (!isRecord(payload) || typeof payload.query !== 'string') return false;
     if (!optional(payload.variables, isRecord) || !optional(payload.extensions, isRecord)) return false;
     if (!optional(payload.operationName, (v) => typeof v === 'string')) return false;
-    if (!prepared.lookup(payload.query, payload.operationName as string | null | undefined)) return false;
+    const ready = prepared.lookup(payload.query, payload.operationName as string | null | undefined);
+    if (!ready) return false;
     if (id in state.subscriptions || Object.keys(state.subscriptions).length >= maxOperations) return false;
     state.subscriptions[id] = null;
-    void run(socket, state, id, payload);
+    void run(socket, state, id, ready, payload.variables);
     return true;
   };
 }
