@@ -18,7 +18,6 @@ export async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 export const lines = (v: unknown): string[] => (typeof v === 'string' && v !== '' ? v.split('\n') : []);
 
