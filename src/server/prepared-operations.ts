@@ -1,5 +1,6 @@
 import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { releaseScopeCache } from './scope-cache.js';
 import type { Context } from '../schema/builder.js';
 import type { InitialContext } from './caller-context.js';
 
@@ -64,6 +65,8 @@ export function createPreparedOperations(
         return masked(await compiled.query(undefined, context, variables ?? null), compiled.stringify);
       } catch (error) {
         return masked({ errors: [error as GraphQLError] }, compiled.stringify);
+      } finally {
+        releaseScopeCache(context);
       }
     };
     return {

@@ -10,6 +10,7 @@ import type { Context } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 import type { StateRuntime } from '../state/create-state.js';
 import type { InitialContext } from './caller-context.js';
+import { releaseScopeCacheAfterExecute } from './scope-cache.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -118,6 +119,7 @@ export function createYogaServer(
       useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' }),
       ...armor.protect().plugins,
       ...(config.production ? [noIntrospection] : []),
+      releaseScopeCacheAfterExecute,
       useReadinessCheck({ endpoint: '/readiness', check: () => state.service.ready() }),
     ],
   });

@@ -1,7 +1,11 @@
 import { GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
+import { RequestCache } from '@pothos/plugin-scope-auth';
+import { builder, type Context } from '../../src/schema/builder.js';
 import { createPreparedOperations } from '../../src/server/prepared-operations.js';
+import { releaseScopeCacheAfterExecute } from '../../src/server/scope-cache.js';
+import { createTestState } from '../utils/engines.js';
 
 const noContext = () => Promise.reject(new Error('not called'));
 const mask = (e: unknown) => (e instanceof GraphQLError ? e : new GraphQLError(String(e)));
@@ -33,5 +37,61 @@ describe('prepared operations cache', () => {
     const result = await ops.lookup(text, null)!.run({}, null);
     expect(result.errors?.map((e) => e.extensions)).toEqual([{ code: 'UNAUTHENTICATED' }]);
     expect(result.data).toBeUndefined();
+  });
+});
+
+describe('scope-auth cache release', () => {
+  const text = 'query($u: [ID!]!) { connectionStates(userIds: $u) { userId state } }';
+  const prepare = () => {
+    const ops = createPreparedOperations(schema, noContext, mask);
+    ops.remember(text, null, parse(text));
+    ops.remember(text, null, parse(text));
+    return ops.lookup(text, null)!;
+  };
+
+  it('drops the scope cache of a context once its prepared operation is done, and still authorizes', async () => {
+    const { state, service } = await createTestState('memory');
+    try {
+      const user: Context = { state: service, caller: { kind: 'user', userId: 'u1', guildIds: new Set() } };
+      const during = RequestCache.fromContext(user, builder);
+      const mine = await prepare().execute(user, { u: ['u1'] });
+      expect(mine.errors).toBeUndefined();
+      expect(mine.data).toEqual({ connectionStates: [{ userId: 'u1', state: 'OFFLINE' }] });
+      // The operation ran on the cache made above; a later lookup builds a new one.
+      expect(RequestCache.fromContext(user, builder)).not.toBe(during);
+
+      // A second operation on the same context is judged afresh, the same way.
+      const again = await prepare().execute(user, { u: ['u1'] });
+      expect(again.data).toEqual(mine.data);
+    } finally {
+      await state.close();
+    }
+  });
+
+  it('releases after a failed operation too', async () => {
+    const { state, service } = await createTestState('memory');
+    try {
+      const user: Context = { state: service, caller: { kind: 'user', userId: 'u1', guildIds: new Set() } };
+      const during = RequestCache.fromContext(user, builder);
+      // A field for services only: refused by its scope.
+      const query = 'query($s: ID!) { session(sessionId: $s) { userId } }';
+      const ops = createPreparedOperations(schema, noContext, mask);
+      ops.remember(query, null, parse(query));
+      ops.remember(query, null, parse(query));
+      const refused = await ops.lookup(query, null)!.execute(user, { s: 's1' });
+      expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+      expect(RequestCache.fromContext(user, builder)).not.toBe(during);
+    } finally {
+      await state.close();
+    }
+  });
+
+  it('releases after an operation that ran through yoga', () => {
+    const context = { caller: { kind: 'service', name: 's' } } as Context;
+    const during = RequestCache.fromContext(context, builder);
+    const hooks = releaseScopeCacheAfterExecute.onExecute!({ args: { contextValue: context } } as never) as { onExecuteDone: () => void };
+    expect(RequestCache.fromContext(context, builder)).toBe(during); // kept while it runs
+    hooks.onExecuteDone();
+    expect(RequestCache.fromContext(context, builder)).not.toBe(during);
   });
 });
