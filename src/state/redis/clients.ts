@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { Socket } from 'node:net';
 import type { Logger } from '../../logger.js';
 
 export interface RedisClients {
@@ -16,16 +17,41 @@ export interface RedisClientOptions {
   commandTimeoutMs?: number;
 }
 
+/**
+ * Commands sent in one turn of the event loop leave in one write: the
+ * socket is corked at the first and uncorked in setImmediate. ioredis's
+ * autopipelining batches the same way but builds a Pipeline per turn that
+ * copies every defined script onto itself; in a plain ioredis loop of one
+ * script call a millisecond that was 8.6 KB allocated and 2.1 KB promoted
+ * to the old generation per call, against 5.2 and 0.8 KB corked.
+ * Commands ioredis sends on its own stream argument (the handshake) and any
+ * sent before `ready` are left alone.
+ */
+class BatchingRedis extends Redis {
+  private corked: Socket | undefined;
+
+  override sendCommand(...args: Parameters<Redis['sendCommand']>) {
+    const socket = this.stream;
+    if (args[1] === undefined && this.status === 'ready' && socket && this.corked !== socket) {
+      socket.cork();
+      this.corked = socket;
+      setImmediate(() => {
+        if (this.corked === socket) this.corked = undefined;
+        socket.uncork();
+      });
+    }
+    return super.sendCommand(...args);
+  }
+}
+
 const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1_000); // reconnect within 1 s at most
 
 export function createRedisClients({ url, logger, commandTimeoutMs = 1_000 }: RedisClientOptions): RedisClients {
-  const command = new Redis(url, {
+  // Batched (see BatchingRedis): under load a write syscall costs more than the command it carries.
+  const command = new BatchingRedis(url, {
     enableOfflineQueue: false, // answer at once while Redis is away
     maxRetriesPerRequest: 0, // a command in flight when the link drops fails, it is not replayed
     commandTimeout: commandTimeoutMs,
-    // Commands issued in the same tick leave in one write: under load a
-    // write syscall costs more than the command it carries.
-    enableAutoPipelining: true,
     retryStrategy,
     connectionName: 'state-server:command',
   });
