@@ -6,7 +6,7 @@
  * bench/results/quick.json, runs of some scenarios: partial.json). Each
  * scenario starts its own server processes and a private redis-server.
  *
- * Throughput on a shared VM swings 10-30% from one minute to the next, so
+ * Throughput on a shared VM swings by up to 2x from one minute to the next, so
  * the throughput scenarios run `repeat` times (3 in a full run), each round
  * measuring baselines and our server back to back; every throughput number
  * is the median of its rounds and every ratio the median of the rounds'

@@ -42,11 +42,12 @@ describe('prepared operations cache', () => {
 
 describe('scope-auth cache release', () => {
   const text = 'query($u: [ID!]!) { connectionStates(userIds: $u) { userId state } }';
-  const prepare = () => {
+  /** The prepared operation of a text (prepared on its second run). */
+  const prepare = (query = text) => {
     const ops = createPreparedOperations(schema, noContext, mask);
-    ops.remember(text, null, parse(text));
-    ops.remember(text, null, parse(text));
-    return ops.lookup(text, null)!;
+    ops.remember(query, null, parse(query));
+    ops.remember(query, null, parse(query));
+    return ops.lookup(query, null)!;
   };
 
   it('drops the scope cache of a context once its prepared operation is done, and still authorizes', async () => {
@@ -74,11 +75,7 @@ describe('scope-auth cache release', () => {
       const user: Context = { state: service, caller: { kind: 'user', userId: 'u1', guildIds: new Set() } };
       const during = RequestCache.fromContext(user, builder);
       // A field for services only: refused by its scope.
-      const query = 'query($s: ID!) { session(sessionId: $s) { userId } }';
-      const ops = createPreparedOperations(schema, noContext, mask);
-      ops.remember(query, null, parse(query));
-      ops.remember(query, null, parse(query));
-      const refused = await ops.lookup(query, null)!.execute(user, { s: 's1' });
+      const refused = await prepare('query($s: ID!) { session(sessionId: $s) { userId } }').execute(user, { s: 's1' });
       expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
       expect(RequestCache.fromContext(user, builder)).not.toBe(during);
     } finally {
