@@ -78,6 +78,7 @@ const ratiosOf = (metrics: Record<string, number>) => {
     ingest_ws_ratio: ratio('ingest_ws_rps', 'baseline_http_rps'),
     fanout_ratio: ratio('fanout_3000_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
     fanout_1000_ratio: ratio('fanout_1000_deliveries_per_s', 'baseline_raw_ws_1000_deliveries_per_s'),
+    fanout_one_in_flight_ratio: ratio('fanout_3000_one_in_flight_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
     yoga_ratio: ratio('baseline_yoga_rps', 'baseline_http_rps'),
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, number>;

@@ -1,4 +1,4 @@
-import { closeSockets, graphql, heapOf, openPlainSocket, openSockets, startChild, until } from '../lib.js';
+import { closeSockets, heapOf, openPlainSocket, openSockets, startChild, until } from '../lib.js';
 import type { BenchContext } from '../run.js';
 import type WebSocket from 'ws';
 
@@ -7,53 +7,99 @@ const SUBSCRIBE = JSON.stringify({
   type: 'subscribe',
   payload: { query: 'subscription { presenceChanged(guildId: "gf") { userId state guildIds at } }' },
 });
+const CONNECT = JSON.stringify('mutation($s: ID!) { connectSession(input: { sessionId: $s, userId: "fan", guildIds: ["gf"] }) { changed } }');
+const DISCONNECT = JSON.stringify('mutation($s: ID!) { disconnectSession(sessionId: $s) { changed } }');
+/**
+ * Event mutations kept unanswered at a time. A producer that waits for each
+ * answer measures its own round trip through this busy process (it reads
+ * every delivery too) and leaves the server idle meanwhile; the raw baseline
+ * sends as fast as it can. The one-in-flight number is reported for scale.
+ */
+const IN_FLIGHT = 4;
 
-/** Counts `next` messages on every socket until `expected` arrived; resolves with the seconds it took from `start`. */
-function countDeliveries(sockets: WebSocket[], expected: number) {
+/** Counts `next` messages on every socket; `expect(n)` resolves with the seconds until n more arrived. */
+function deliveryCounter(sockets: WebSocket[]) {
   let received = 0;
-  let start = 0;
-  const done = new Promise<number>((resolve) => {
-    for (const socket of sockets) {
-      socket.on('message', (data: Buffer) => {
-        // Count without parsing: the same cheap check for both servers.
-        if (data.length > 20 && data.includes('"next"')) {
-          received += 1;
-          if (received === expected) resolve((performance.now() - start) / 1000);
-        }
-      });
-    }
-  });
-  return { begin: () => (start = performance.now()), done, received: () => received };
+  let expected = 0;
+  let began = 0;
+  let resolve = (_seconds: number) => {};
+  for (const socket of sockets) {
+    socket.on('message', (data: Buffer) => {
+      // Count without parsing: the same cheap check for both servers.
+      if (data.length > 20 && data.includes('"next"') && ++received === expected) resolve((performance.now() - began) / 1000);
+    });
+  }
+  return (count: number) =>
+    new Promise<number>((r) => {
+      resolve = r;
+      received = 0;
+      expected = count;
+      began = performance.now();
+    });
 }
 
-async function ours(ctx: BenchContext, subscribers: number, events: number) {
+/**
+ * The event stream: `events` presence changes of one user (connect, then
+ * disconnect, in turn; `events` is even, so the user ends offline), sent as
+ * graphql-ws operations over one socket, `inFlight` of them unanswered at a
+ * time. One socket keeps them in order. Rejects on the first error.
+ */
+function sendEvents(sender: WebSocket, events: number, inFlight: number, run: string) {
+  return new Promise<void>((resolve, reject) => {
+    let sent = 0;
+    let answered = 0;
+    const sendNext = () => {
+      if (sent >= events) return;
+      const i = sent++;
+      const [query, session] = i % 2 === 0 ? [CONNECT, `${run}${i}`] : [DISCONNECT, `${run}${i - 1}`];
+      sender.send(`{"id":"${run}${i}","type":"subscribe","payload":{"query":${query},"variables":{"s":"${session}"}}}`);
+    };
+    const onMessage = (data: Buffer) => {
+      const text = String(data);
+      if (text.includes('"errors"') || text.includes('"error"')) {
+        sender.off('message', onMessage);
+        reject(new Error(`event mutation failed: ${text}`));
+      } else if (text.includes('"complete"')) {
+        if (++answered === events) {
+          sender.off('message', onMessage);
+          resolve();
+        } else sendNext();
+      }
+    };
+    sender.on('message', onMessage);
+    for (let i = 0; i < inFlight; i++) sendNext();
+  });
+}
+
+/** Deliveries per second to `subscribers` sockets of one server, for each producer depth in `inFlights`. */
+async function ours(ctx: BenchContext, subscribers: number, events: number, inFlights: number[]) {
   const server = await startChild('bench/fixtures/state-server.ts', ctx.serverEnv('fanout'));
   const [port, side] = server.ports as [number, number];
   const sockets = await openSockets(`ws://127.0.0.1:${port}/graphql`, subscribers);
   for (const socket of sockets) socket.send(SUBSCRIBE);
   await until(async () => (await heapOf(side)).subscriptions >= subscribers, 30_000, 'subscriptions');
-  const counter = countDeliveries(sockets, subscribers * events);
-  const url = `http://127.0.0.1:${port}/graphql`;
-  counter.begin();
-  // Each connect or disconnect of the user is one presence event for the guild.
-  for (let i = 0; i < events; i++) {
-    await (i % 2 === 0
-      ? graphql(url, 'mutation($s: ID!) { connectSession(input: { sessionId: $s, userId: "fan", guildIds: ["gf"] }) { changed } }', { s: `f${i}` })
-      : graphql(url, 'mutation($s: ID!) { disconnectSession(sessionId: $s) { changed } }', { s: `f${i - 1}` }));
+  const [sender] = await openSockets(`ws://127.0.0.1:${port}/graphql`, 1);
+  const measure = deliveryCounter(sockets);
+  const rates: number[] = [];
+  try {
+    for (const [run, inFlight] of inFlights.entries()) {
+      const delivered = measure(subscribers * events);
+      await sendEvents(sender!, events, inFlight, `r${run}f`);
+      rates.push((subscribers * events) / (await delivered));
+    }
+  } finally {
+    await closeSockets([...sockets, sender!]);
+    await server.stop();
   }
-  const seconds = await counter.done;
-  await closeSockets(sockets);
-  await server.stop();
-  return (subscribers * events) / seconds;
+  return rates;
 }
 
 async function raw(subscribers: number, events: number) {
   const server = await startChild('bench/fixtures/raw-ws.ts');
   const sockets = await openSockets(`ws://127.0.0.1:${server.ports[0]}/`, subscribers, openPlainSocket);
-  const counter = countDeliveries(sockets, subscribers * events);
-  counter.begin();
+  const delivered = deliveryCounter(sockets)(subscribers * events);
   sockets[0]!.send(`go ${events}`);
-  const seconds = await counter.done;
+  const seconds = await delivered;
   await closeSockets(sockets);
   await server.stop();
   return (subscribers * events) / seconds;
@@ -64,8 +110,10 @@ export async function fanout(ctx: BenchContext) {
   const events = ctx.quick ? 40 : 150;
   const results: Record<string, number> = {};
   for (const subscribers of [1000, 3000]) {
-    const n = Math.round((events * 1000) / subscribers);
-    results[`fanout_${subscribers}_deliveries_per_s`] = await ours(ctx, subscribers, n);
+    const n = 2 * Math.round((events * 500) / subscribers);
+    const [pipelined, oneInFlight] = await ours(ctx, subscribers, n, subscribers === 3000 ? [IN_FLIGHT, 1] : [IN_FLIGHT]);
+    results[`fanout_${subscribers}_deliveries_per_s`] = pipelined!;
+    if (oneInFlight !== undefined) results[`fanout_${subscribers}_one_in_flight_deliveries_per_s`] = oneInFlight;
     results[`baseline_raw_ws_${subscribers}_deliveries_per_s`] = await raw(subscribers, n);
   }
   return results;
