@@ -83,6 +83,16 @@ export function rawPoster(url: string) {
 // check of every frame received (the same for our server and the raw one).
 const CLIENT_OPTIONS = { perMessageDeflate: false, skipUTF8Validation: true };
 
+/**
+ * A graphql-ws `subscribe` frame for `query`, built from a template: the
+ * bench's clients share the machine with what they measure, so they skip
+ * JSON.stringify per operation. `variables` is JSON text.
+ */
+export function operationFrame(query: string) {
+  const head = `","type":"subscribe","payload":{"query":${JSON.stringify(query)},"variables":`;
+  return (id: string, variables: string) => `{"id":"${id}${head}${variables}}}`;
+}
+
 /** A raw graphql-ws socket: connection_init sent and acknowledged. */
 export async function openSocket(wsUrl: string): Promise<WebSocket> {
   const socket = new WebSocket(wsUrl, 'graphql-transport-ws', CLIENT_OPTIONS);

@@ -1,4 +1,4 @@
-import { closeSockets, heapOf, openPlainSocket, openSockets, startChild, until } from '../lib.js';
+import { closeSockets, heapOf, openPlainSocket, openSockets, operationFrame, startChild, until } from '../lib.js';
 import type { BenchContext } from '../run.js';
 import type WebSocket from 'ws';
 
@@ -7,8 +7,8 @@ const SUBSCRIBE = JSON.stringify({
   type: 'subscribe',
   payload: { query: 'subscription { presenceChanged(guildId: "gf") { userId state guildIds at } }' },
 });
-const CONNECT = JSON.stringify('mutation($s: ID!) { connectSession(input: { sessionId: $s, userId: "fan", guildIds: ["gf"] }) { changed } }');
-const DISCONNECT = JSON.stringify('mutation($s: ID!) { disconnectSession(sessionId: $s) { changed } }');
+const CONNECT = operationFrame('mutation($s: ID!) { connectSession(input: { sessionId: $s, userId: "fan", guildIds: ["gf"] }) { changed } }');
+const DISCONNECT = operationFrame('mutation($s: ID!) { disconnectSession(sessionId: $s) { changed } }');
 /**
  * Event mutations kept unanswered at a time. A producer that waits for each
  * answer measures its own round trip through this busy process (it reads
@@ -51,12 +51,13 @@ function sendEvents(sender: WebSocket, events: number, inFlight: number, run: st
     const sendNext = () => {
       if (sent >= events) return;
       const i = sent++;
-      const [query, session] = i % 2 === 0 ? [CONNECT, `${run}${i}`] : [DISCONNECT, `${run}${i - 1}`];
-      sender.send(`{"id":"${run}${i}","type":"subscribe","payload":{"query":${query},"variables":{"s":"${session}"}}}`);
+      const [frame, session] = i % 2 === 0 ? [CONNECT, `${run}${i}`] : [DISCONNECT, `${run}${i - 1}`];
+      sender.send(frame(`${run}${i}`, `{"s":"${session}"}`));
     };
     const onMessage = (data: Buffer) => {
       const text = String(data);
-      if (text.includes('"errors"') || text.includes('"error"')) {
+      // A `next` with errors, or an `error` message.
+      if (/"errors?"/.test(text)) {
         sender.off('message', onMessage);
         reject(new Error(`event mutation failed: ${text}`));
       } else if (text.includes('"complete"')) {

@@ -1,4 +1,4 @@
-import { loadTest, openSockets, closeSockets, startChild } from '../lib.js';
+import { loadTest, openSockets, closeSockets, operationFrame, startChild } from '../lib.js';
 import type { BenchContext } from '../run.js';
 
 const CONNECT = 'mutation($s: ID!, $u: ID!) { connectSession(input: { sessionId: $s, userId: $u, guildIds: ["g1", "g2"] }) { changed } }';
@@ -36,12 +36,8 @@ export async function ingest(ctx: BenchContext) {
   // measures): frames are written from templates and a `complete` is
   // found, and its id read, in the bytes without parsing them.
   const sockets = await openSockets(`ws://127.0.0.1:${port}/graphql`, 20);
-  const frame = (query: string) => {
-    const head = `","type":"subscribe","payload":{"query":${JSON.stringify(query)},"variables":`;
-    return (opId: string, variables: string) => `{"id":"${opId}${head}${variables}}}`;
-  };
-  const connect = frame(CONNECT);
-  const disconnect = frame(DISCONNECT);
+  const connect = operationFrame(CONNECT);
+  const disconnect = operationFrame(DISCONNECT);
   const COMPLETE = Buffer.from('"type":"complete"');
   const QUOTE = 0x22;
   let done = 0;

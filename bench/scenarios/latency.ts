@@ -1,4 +1,4 @@
-import { closeSockets, graphql, heapOf, openSockets, percentile, rawPoster, sleep, startChild, until } from '../lib.js';
+import { closeSockets, graphql, heapOf, openSockets, operationFrame, percentile, rawPoster, sleep, startChild, until } from '../lib.js';
 import type { BenchContext } from '../run.js';
 
 const CONNECT = 'mutation($s: ID!, $u: ID!, $g: ID!) { connectSession(input: { sessionId: $s, userId: $u, guildIds: [$g] }) { changed } }';
@@ -27,13 +27,11 @@ export async function latency(ctx: BenchContext) {
   // Mutations go to A as graphql-ws operations: sending costs this process
   // little, so its own event loop adds little to what is measured.
   const senders = await openSockets(`ws://127.0.0.1:${a.ports[0]}/graphql`, 4);
-  const connect = JSON.stringify(CONNECT);
+  const connect = operationFrame(CONNECT);
   const send = (i: number, prefix: string, guildId: string) => {
     const userId = `${prefix}${i}`;
     sent.set(userId, performance.now());
-    senders[i % senders.length]!.send(
-      `{"id":"${prefix}${i}","type":"subscribe","payload":{"query":${connect},"variables":{"s":"s${userId}","u":"${userId}","g":"${guildId}"}}}`,
-    );
+    senders[i % senders.length]!.send(connect(userId, `{"s":"s${userId}","u":"${userId}","g":"${guildId}"}`));
   };
   // Warm up both ends (V8 tiers, compiled queries, B's delivery path and
   // the first growth of each heap) at a gentle rate first: events B delivers
