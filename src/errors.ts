@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Source, type SourceLocation } from 'graphql';
 
 /**
  * Every error a client can cause carries one of these in `extensions.code`.
@@ -43,22 +43,40 @@ export function isExposedError(error: unknown): error is GraphQLError {
 }
 
 /**
+ * Where an error points in the document, in the form GraphQLError is built
+ * from. graphql-jit's errors carry only the resulting `locations`, and every
+ * rebuild (ours below, yoga's HTTP serializer) derives locations from nodes or
+ * source and positions, so they would be lost: a source of blank lines long
+ * enough for them gives them back exactly.
+ */
+function whereOf(error: GraphQLError) {
+  const { nodes, source, positions, locations } = error;
+  if (nodes || positions || !locations?.length) return { nodes, source, positions };
+  const width = Math.max(...locations.map((l: SourceLocation) => l.column));
+  const lines = Math.max(...locations.map((l: SourceLocation) => l.line));
+  return {
+    source: new Source(`${' '.repeat(width)}\n`.repeat(lines)),
+    positions: locations.map((l: SourceLocation) => (l.line - 1) * (width + 1) + l.column - 1),
+  };
+}
+
+/** An error that only has `locations` (graphql-jit's) as one that keeps them through a rebuild. */
+const located = (error: GraphQLError) =>
+  error.nodes || error.positions || !error.locations?.length
+    ? error
+    : new GraphQLError(error.message, { ...whereOf(error), path: error.path, originalError: error.originalError, extensions: error.extensions });
+
+/**
  * Turns anything thrown during execution into an error safe for a client:
  * expected errors pass through, GraphQL's own input errors get
  * BAD_USER_INPUT, the rest become a bare INTERNAL.
  */
 export function maskError(error: unknown): GraphQLError {
-  if (isExposedError(error)) return error;
+  if (isExposedError(error)) return located(error);
   if (error instanceof GraphQLError) {
     const original = error.originalError;
     if (original && isExposedError(original)) {
-      return new GraphQLError(original.message, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        path: error.path,
-        extensions: { ...original.extensions },
-      });
+      return new GraphQLError(original.message, { ...whereOf(error), path: error.path, extensions: { ...original.extensions } });
     }
     // Errors graphql-js and yoga raise themselves (variable coercion, a query
     // that is not a string, no operation to run) wrap nothing or another
@@ -66,14 +84,8 @@ export function maskError(error: unknown): GraphQLError {
     // (yoga's BAD_REQUEST, OPERATION_RESOLUTION_FAILURE) become BAD_USER_INPUT.
     if (!original || original instanceof GraphQLError) {
       const code = error.extensions?.code;
-      if (typeof code === 'string' && knownCodes.has(code)) return error;
-      return new GraphQLError(error.message, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        path: error.path,
-        extensions: { ...error.extensions, code: ErrorCode.BAD_USER_INPUT },
-      });
+      if (typeof code === 'string' && knownCodes.has(code)) return located(error);
+      return new GraphQLError(error.message, { ...whereOf(error), path: error.path, extensions: { ...error.extensions, code: ErrorCode.BAD_USER_INPUT } });
     }
     return new GraphQLError('Internal server error', {
       path: error.path,

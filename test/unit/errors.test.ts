@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { execute, GraphQLError, GraphQLID, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, StateError, badInput, maskError } from '../../src/errors.js';
 
@@ -27,5 +28,47 @@ describe('maskError', () => {
     expect(maskError(new GraphQLError('Variable "$x" of required type "ID!" was not provided.')).extensions.code).toBe('BAD_USER_INPUT');
     const validation = new GraphQLError('Cannot query field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(maskError(validation).extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('maskError keeps where an error points, for graphql-jit errors too', () => {
+  const User = new GraphQLObjectType({
+    name: 'User',
+    fields: { name: { type: GraphQLString, resolve: () => Promise.reject(new Error('secret')) } },
+  });
+  const Query = new GraphQLObjectType({
+    name: 'Query',
+    fields: {
+      user: {
+        type: User,
+        args: { id: { type: new GraphQLNonNull(GraphQLID) } },
+        resolve: (_root, { id }) => (id === 'bad' ? Promise.reject(badInput('id is bad')) : {}),
+      },
+    },
+  });
+  const schema = new GraphQLSchema({ query: Query });
+  const rootValue = {};
+  const documents: Array<[string, Record<string, unknown>]> = [
+    ['query {\n  first: user(id: "x") { name }\n    second: user(id: "bad") { name }\n}', {}],
+    ['query($id: ID!) { user(id: $id) { name } }', {}],
+    ['query($id: ID!) {\n\n      user(id: $id) { name } }', { id: 'bad' }],
+  ];
+
+  /** Errors as a client reads them, after masking and after a rebuild from nodes, source and positions (as yoga's HTTP serializer does). */
+  const shown = (errors: readonly GraphQLError[] | undefined) =>
+    (errors ?? []).map((error) => {
+      const masked = maskError(error);
+      const rebuilt = new GraphQLError(masked.message, { nodes: masked.nodes, source: masked.source, positions: masked.positions, path: masked.path, extensions: masked.extensions });
+      return [masked.toJSON(), rebuilt.toJSON()];
+    });
+
+  it.each(documents)('as graphql-js does for %j', async (text, variables) => {
+    const document = parse(text);
+    const compiled = compileQuery(schema, document);
+    if (!isCompiledQuery(compiled)) throw new Error('did not compile');
+    const jit = await compiled.query(rootValue, {}, variables);
+    const js = await execute({ schema, document, rootValue, variableValues: variables });
+    expect(shown(jit.errors)).toEqual(shown(js.errors));
+    expect(JSON.stringify(shown(jit.errors))).toContain('"locations"');
   });
 });
