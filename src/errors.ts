@@ -1,4 +1,4 @@
-import { GraphQLError, Source, type SourceLocation } from 'graphql';
+import { GraphQLError, Source } from 'graphql';
 
 /**
  * Every error a client can cause carries one of these in `extensions.code`.
@@ -42,29 +42,37 @@ export function isExposedError(error: unknown): error is GraphQLError {
   return typeof code === 'string' && knownCodes.has(code);
 }
 
+/** graphql-jit's errors: `locations`, without the nodes or source they came from. */
+const onlyLocations = (error: GraphQLError) => !error.nodes && !error.positions && (error.locations?.length ?? 0) > 0;
+
 /**
  * Where an error points in the document, in the form GraphQLError is built
- * from. graphql-jit's errors carry only the resulting `locations`, and every
- * rebuild (ours below, yoga's HTTP serializer) derives locations from nodes or
- * source and positions, so they would be lost: a source of blank lines long
- * enough for them gives them back exactly.
+ * from. Every rebuild (ours below, yoga's HTTP serializer) derives
+ * `locations` from nodes, or source and positions, so graphql-jit's would be
+ * lost: a source of blank lines, each as long as the columns on it need,
+ * gives them back exactly and is never longer than the document was.
  */
 function whereOf(error: GraphQLError) {
-  const { nodes, source, positions, locations } = error;
-  if (nodes || positions || !locations?.length) return { nodes, source, positions };
-  const width = Math.max(...locations.map((l: SourceLocation) => l.column));
-  const lines = Math.max(...locations.map((l: SourceLocation) => l.line));
-  return {
-    source: new Source(`${' '.repeat(width)}\n`.repeat(lines)),
-    positions: locations.map((l: SourceLocation) => (l.line - 1) * (width + 1) + l.column - 1),
-  };
+  if (!onlyLocations(error)) return { nodes: error.nodes, source: error.source, positions: error.positions };
+  const locations = error.locations!;
+  const widths = new Map<number, number>();
+  for (const { line, column } of locations) widths.set(line, Math.max(widths.get(line) ?? 0, column));
+  const lines: string[] = [];
+  const starts: number[] = [];
+  let at = 0;
+  for (let line = 1; line <= Math.max(...widths.keys()); line++) {
+    starts[line] = at;
+    lines.push(' '.repeat(widths.get(line) ?? 0));
+    at += (widths.get(line) ?? 0) + 1;
+  }
+  return { source: new Source(lines.join('\n')), positions: locations.map(({ line, column }) => starts[line]! + column - 1) };
 }
 
-/** An error that only has `locations` (graphql-jit's) as one that keeps them through a rebuild. */
+/** graphql-jit's error as one that keeps its locations through a rebuild; any other as it is. */
 const located = (error: GraphQLError) =>
-  error.nodes || error.positions || !error.locations?.length
-    ? error
-    : new GraphQLError(error.message, { ...whereOf(error), path: error.path, originalError: error.originalError, extensions: error.extensions });
+  onlyLocations(error)
+    ? new GraphQLError(error.message, { ...whereOf(error), path: error.path, originalError: error.originalError, extensions: error.extensions })
+    : error;
 
 /**
  * Turns anything thrown during execution into an error safe for a client:

@@ -62,13 +62,29 @@ describe('maskError keeps where an error points, for graphql-jit errors too', ()
       return [masked.toJSON(), rebuilt.toJSON()];
     });
 
-  it.each(documents)('as graphql-js does for %j', async (text, variables) => {
+  async function compare(text: string, variables: Record<string, unknown>) {
     const document = parse(text);
     const compiled = compileQuery(schema, document);
     if (!isCompiledQuery(compiled)) throw new Error('did not compile');
     const jit = await compiled.query(rootValue, {}, variables);
     const js = await execute({ schema, document, rootValue, variableValues: variables });
     expect(shown(jit.errors)).toEqual(shown(js.errors));
-    expect(JSON.stringify(shown(jit.errors))).toContain('"locations"');
+    return jit.errors ?? [];
+  }
+
+  it.each(documents)('as graphql-js does for %j', async (text, variables) => {
+    expect(JSON.stringify(shown(await compare(text, variables)))).toContain('"locations"');
+  });
+
+  it('for locations far apart, without a source of their product', async () => {
+    // One merged field at column 100,002 of line 1 and at line 100,001: a
+    // rectangle of blank text around both would be 10^10 characters.
+    const text = `{${' '.repeat(100_000)}user(id: "bad") { name }${'\n'.repeat(100_000)}user(id: "bad") { name } }`;
+    const [error] = await compare(text, {});
+    expect(maskError(error).locations).toEqual([
+      { line: 1, column: 100_002 },
+      { line: 100_001, column: 1 },
+    ]);
+    expect(maskError(error).source!.body.length).toBeLessThan(text.length * 2);
   });
 });
