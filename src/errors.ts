@@ -50,22 +50,28 @@ const onlyLocations = (error: GraphQLError) => !error.nodes && !error.positions 
  * from. Every rebuild (ours below, yoga's HTTP serializer) derives
  * `locations` from nodes, or source and positions, so graphql-jit's would be
  * lost: a source of blank lines, each as long as the columns on it need,
- * gives them back exactly and is never longer than the document was.
+ * gives them back exactly and is never longer than the document was. The
+ * last one is kept, for the many errors a list's items can raise at one place.
  */
+let lastWhere: { key: string; source: Source; positions: number[] } | undefined;
 function whereOf(error: GraphQLError) {
   if (!onlyLocations(error)) return { nodes: error.nodes, source: error.source, positions: error.positions };
   const locations = error.locations!;
+  const key = locations.map(({ line, column }) => `${line}:${column}`).join(',');
+  if (lastWhere?.key === key) return { source: lastWhere.source, positions: lastWhere.positions };
   const widths = new Map<number, number>();
   for (const { line, column } of locations) widths.set(line, Math.max(widths.get(line) ?? 0, column));
   const lines: string[] = [];
   const starts: number[] = [];
+  const lastLine = Math.max(...widths.keys());
   let at = 0;
-  for (let line = 1; line <= Math.max(...widths.keys()); line++) {
+  for (let line = 1; line <= lastLine; line++) {
     starts[line] = at;
     lines.push(' '.repeat(widths.get(line) ?? 0));
     at += (widths.get(line) ?? 0) + 1;
   }
-  return { source: new Source(lines.join('\n')), positions: locations.map(({ line, column }) => starts[line]! + column - 1) };
+  lastWhere = { key, source: new Source(lines.join('\n')), positions: locations.map(({ line, column }) => starts[line]! + column - 1) };
+  return { source: lastWhere.source, positions: lastWhere.positions };
 }
 
 /** graphql-jit's error as one that keeps its locations through a rebuild; any other as it is. */

@@ -86,5 +86,7 @@ describe('maskError keeps where an error points, for graphql-jit errors too', ()
       { line: 100_001, column: 1 },
     ]);
     expect(maskError(error).source!.body.length).toBeLessThan(text.length * 2);
+    // Errors at one place (a list's items) share one source.
+    expect(maskError(error).source).toBe(maskError(error).source);
   });
 });
