@@ -66,9 +66,10 @@ function whereOf(error: GraphQLError) {
   const lastLine = Math.max(...widths.keys());
   let at = 0;
   for (let line = 1; line <= lastLine; line++) {
+    const width = widths.get(line) ?? 0;
     starts[line] = at;
-    lines.push(' '.repeat(widths.get(line) ?? 0));
-    at += (widths.get(line) ?? 0) + 1;
+    lines.push(' '.repeat(width));
+    at += width + 1;
   }
   lastWhere = { key, source: new Source(lines.join('\n')), positions: locations.map(({ line, column }) => starts[line]! + column - 1) };
   return { source: lastWhere.source, positions: lastWhere.positions };
