@@ -7,12 +7,21 @@ export default defineConfig({
     alias: { graphql: 'graphql/index.js' },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/utils/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Suites share one private redis-server but use unique key prefixes.
-    fileParallelism: true,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        // Suites share one private redis-server but use unique key prefixes.
+        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/reliability/**'], fileParallelism: true },
+      },
+      {
+        extends: true,
+        // These time an instance's event loop: they run after the rest, one file at a time, so no other suite shares the cores.
+        test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

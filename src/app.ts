@@ -4,11 +4,14 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { silentLogger, type Logger } from './logger.js';
+import { createMetrics, METRICS_PATH, serveMetrics } from './metrics.js';
 import { limitBody } from './server/body-limit.js';
 import { createContextFactory } from './server/caller-context.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createFastPath } from './server/fast-http.js';
 import { createPreparedOperations } from './server/prepared-operations.js';
+import { createSharedSubscriptions } from './server/shared-subscriptions.js';
+import { useSharedSse } from './server/sse-subscriptions.js';
 import { createYogaServer, GRAPHQL_PATH, maskAndLog } from './server/yoga.js';
 import { createState, type StateRuntime } from './state/create-state.js';
 import { startMaintenance } from './state/maintenance.js';
@@ -34,33 +37,54 @@ export interface AppOptions {
   fastPath?: boolean;
   /** Run queries and mutations seen before without yoga's per-operation pipeline (src/server/prepared-operations.ts). @default true */
   preparedOperations?: boolean;
+  /** Run Server-Sent Events subscriptions on the shared per-event execution (src/server/sse-subscriptions.ts) instead of yoga's own. @default true */
+  sharedSse?: boolean;
 }
 
 /** Builds the server: GraphQL over HTTP and SSE (yoga) and graphql-ws, all on one port. */
 export async function buildApp(
   config: Config,
-  { clock = systemClock, logger = silentLogger, fastPath = true, preparedOperations = true }: AppOptions = {},
+  { clock = systemClock, logger = silentLogger, fastPath = true, preparedOperations = true, sharedSse = true }: AppOptions = {},
 ): Promise<App> {
-  const state = await createState(config, clock, logger);
+  const metrics = createMetrics();
+  const state = await createState(config, clock, logger, metrics.bus);
+  metrics.watch(state.bus);
   const authenticate = createAuthenticator(config.auth);
   if (!config.auth.enabled) {
     logger.warn('auth is off: no SERVICE_TOKENS or JWT settings, so every caller has full access (development only)');
   }
   const context = createContextFactory(authenticate, state, config.limits, clock);
-  const yoga = createYogaServer(config, state, context, logger);
+  const mask = maskAndLog(logger, config.production);
+  // One shared execution for both transports: an event is executed once per operation, whichever socket it goes to.
+  const shared = createSharedSubscriptions(mask);
+  const slowConsumers = { maxBufferedBytes: config.subscriptionMaxBufferedBytes, maxLagMs: config.subscriptionMaxLagMs };
+  const yoga = createYogaServer(
+    config,
+    state,
+    context,
+    logger,
+    sharedSse ? [useSharedSse({ shared, limits: slowConsumers, onCut: () => metrics.slowReader('sse') })] : [],
+  );
   // At debug level every operation is logged by a yoga plugin, so all of them go through yoga.
-  const prepared = !preparedOperations || config.logLevel === 'debug' ? null : createPreparedOperations(yoga.getEnveloped().schema, context, maskAndLog(logger));
-  const fast = fastPath ? createFastPath(yoga, maskAndLog(logger), prepared) : null;
+  const prepared = !preparedOperations || config.logLevel === 'debug' ? null : createPreparedOperations(yoga.getEnveloped().schema, context, mask);
+  const fast = fastPath ? createFastPath(yoga, mask, prepared) : null;
   const server = createServer(
-    limitBody(config.limits.maxBodyBytes, (req, res) => (fast ? fast(req, res, () => yoga(req, res)) : yoga(req, res))),
+    limitBody({ maxBytes: config.limits.maxBodyBytes, maxJsonDepth: config.limits.maxJsonDepth }, (req, res) => {
+      if (req.url === METRICS_PATH && req.method === 'GET') return void serveMetrics(metrics, authenticate, req, res);
+      return fast ? fast(req, res, () => yoga(req, res)) : yoga(req, res);
+    }),
   );
   const wss = attachWebSocket(server, yoga, {
     maxPayload: config.limits.wsMaxPayloadBytes,
     maxOperations: config.limits.maxSubscriptionsPerSocket,
     authenticate,
     logger,
-    maskError: maskAndLog(logger),
+    maskError: mask,
     prepared,
+    shared,
+    slowConsumers,
+    onCut: () => metrics.slowReader('ws'),
+    maxJsonDepth: config.limits.maxJsonDepth,
   });
   let stopMaintenance = () => {};
 

@@ -22,6 +22,14 @@ export interface Config {
   readonly studyCloseDelaySeconds: number;
   /** Events buffered per subscription before a slow consumer is cut off. @default 1000 */
   readonly subscriptionBufferSize: number;
+  /**
+   * A subscriber whose events wait longer than this, behind a socket its
+   * client does not read or in an instance too busy to deliver them, is
+   * ended with RATE_LIMITED. @default 5000
+   */
+  readonly subscriptionMaxLagMs: number;
+  /** Unsent bytes a WebSocket or SSE response may hold before its subscriptions are ended with RATE_LIMITED. @default 1048576 */
+  readonly subscriptionMaxBufferedBytes: number;
   /** Fail a Redis command that takes longer than this. @default 1000 */
   readonly redisCommandTimeoutMs: number;
   readonly production: boolean;
@@ -74,6 +82,8 @@ export interface Limits {
   readonly userRequestsPerMinute: number;
   /** Operations per minute for each service; 0 turns the limit off. @default 0 */
   readonly serviceRequestsPerMinute: number;
+  /** Deepest nesting of request JSON (bodies, GET parameters, WebSocket messages). @default 64 */
+  readonly maxJsonDepth: number;
 }
 
 export class ConfigError extends Error {
@@ -185,6 +195,7 @@ function limits(env: Env): Limits {
     maxSubscriptionsPerSocket: integer(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
     userRequestsPerMinute: integer(env, 'RATE_LIMIT_USER_PER_MINUTE', 600, 0, 10_000_000),
     serviceRequestsPerMinute: integer(env, 'RATE_LIMIT_SERVICE_PER_MINUTE', 0, 0, 10_000_000),
+    maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 64, 8, 10_000),
   });
 }
 
@@ -206,6 +217,8 @@ export function loadConfig(env: Env = process.env): Config {
     studyRetentionDays: integer(env, 'STUDY_RETENTION_DAYS', 35, 1, 3650),
     studyCloseDelaySeconds: integer(env, 'STUDY_CLOSE_DELAY_SECONDS', 0, 0, 86_400),
     subscriptionBufferSize: integer(env, 'SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
+    subscriptionMaxLagMs: integer(env, 'SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
+    subscriptionMaxBufferedBytes: integer(env, 'SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
     redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
     production,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),

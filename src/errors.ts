@@ -32,8 +32,29 @@ export class StateError extends GraphQLError {
 
 export const badInput = (message: string) => new StateError(ErrorCode.BAD_USER_INPUT, message);
 
-export const stateUnavailable = () =>
-  new StateError(ErrorCode.STATE_UNAVAILABLE, 'state store is unavailable; try again');
+/**
+ * Redis could not answer. `retryable` is always true: every mutation is
+ * idempotent, so sending it again converges to one effect.
+ * `mayHaveBeenApplied` tells a refusal (the request never reached Redis,
+ * or Redis refused it: nothing changed) from a timeout or a dropped
+ * connection after sending (it may have taken effect).
+ */
+export const stateUnavailable = (mayHaveBeenApplied = false) => {
+  const error = new StateError(
+    ErrorCode.STATE_UNAVAILABLE,
+    mayHaveBeenApplied
+      ? 'state store did not answer in time; the request may have been applied; retry it'
+      : 'state store is unavailable; the request was not applied; retry it',
+  );
+  Object.assign(error.extensions, { retryable: true, mayHaveBeenApplied });
+  return error;
+};
+
+/** Words in Did-you-mean hints, which reveal the schema when introspection is off. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/** The message without GraphQL's "Did you mean …?" hints (field, argument, type and enum value names). */
+export const withoutSuggestions = (message: string) => message.replace(SUGGESTION, '');
 
 /** Whether an error already carries a code we are willing to show. */
 export function isExposedError(error: unknown): error is GraphQLError {

@@ -1,5 +1,6 @@
 import { stateUnavailable } from '../errors.js';
-import { createBoundedIterator } from './bounded-iterator.js';
+import { createBoundedIterator, type BoundedIterator } from './bounded-iterator.js';
+import { createDispatcher, type Audience, type DispatcherOptions, type Subscriber } from './dispatcher.js';
 import type { Topic, TopicKind, TopicPayloads } from './topics.js';
 
 /** The wire underneath the bus: Redis pub/sub or an in-process map. */
@@ -26,71 +27,110 @@ export interface EventBus {
   subscribe<K extends TopicKind>(
     topics: Array<Topic<K>>,
     options?: SubscribeOptions<TopicPayloads[K]>,
-  ): Promise<AsyncIterableIterator<TopicPayloads[K]>>;
+  ): Promise<BoundedIterator<TopicPayloads[K]>>;
   /** Live subscriptions of this process (for readiness of tests and metrics). */
   activeSubscriptions(): number;
+  /** Age in ms of the oldest event still being delivered (0 when delivery keeps up). */
+  deliveryLagMs(): number;
   /** Ends every live subscription (their streams complete), as on shutdown. */
   endAll(): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface EventBusOptions {
+export interface EventBusOptions extends Pick<DispatcherOptions, 'maxLagMs' | 'onShed' | 'onDelivered'> {
   /** Events queued per subscription before it is cut off. @default 1000 */
   bufferSize?: number;
   /** How long a subscription may wait for the transport. @default 2000 */
   subscribeTimeoutMs?: number;
 }
 
+/** One transport subscription, shared by every subscriber of its channel. */
+interface Channel extends Audience {
+  readonly key: string;
+  /** Settles when the transport subscription is in place. */
+  ready: Promise<void>;
+  id: number | undefined;
+  closed: boolean;
+}
+
 export function createEventBus(transport: Transport, options: EventBusOptions = {}): EventBus {
   const {
     bufferSize = 1000, // events per subscriber
     subscribeTimeoutMs = 2_000, // a subscription never waits longer on Redis
+    ...dispatcherOptions
   } = options;
-
-  let active = 0;
+  const dispatcher = createDispatcher(dispatcherOptions);
+  // The bus fans out itself (not the transport), so one event is one job for the dispatcher.
+  const channels = new Map<string, Channel>();
   const live = new Set<AsyncIterableIterator<unknown>>();
+
+  function channelOf(topic: Topic<TopicKind>): Channel {
+    const key = `${topic.pattern ? '*' : '='}${topic.name}`;
+    const existing = channels.get(key);
+    if (existing) return existing;
+    const channel: Channel = { key, subscribers: [], shedAt: -Infinity, id: undefined, closed: false, ready: Promise.resolve() };
+    channel.ready = transport.subscribe(topic.name, (payload) => dispatcher.dispatch(channel, payload), topic.pattern).then(
+      (id) => {
+        // A channel every subscriber left before the transport answered must not leak.
+        if (channel.closed) transport.unsubscribe(id);
+        else channel.id = id;
+      },
+      (error: unknown) => {
+        close(channel);
+        throw error;
+      },
+    );
+    channels.set(key, channel);
+    return channel;
+  }
+
+  function close(channel: Channel) {
+    if (channel.closed) return;
+    channel.closed = true;
+    if (channels.get(channel.key) === channel) channels.delete(channel.key);
+    if (channel.id !== undefined) transport.unsubscribe(channel.id);
+  }
+
+  function leave(channel: Channel, subscriber: Subscriber) {
+    channel.subscribers = channel.subscribers.filter((s) => s !== subscriber);
+    if (channel.subscribers.length === 0) close(channel);
+  }
+
   const endAll = async () => {
     await Promise.all([...live].map((iterator) => iterator.return?.()));
   };
 
   return {
     publish: (topic, payload) => transport.publish(topic.name, payload),
-    activeSubscriptions: () => active,
+    activeSubscriptions: () => live.size,
+    deliveryLagMs: () => dispatcher.lagMs(),
     endAll,
 
     async subscribe(topicList, { filter } = {}) {
-      const ids: number[] = [];
-      let closed = false;
-      let counted = false;
+      const joined: Channel[] = [];
       const release = () => {
         live.delete(iterator as AsyncIterableIterator<unknown>);
-        closed = true;
-        if (counted) active -= 1;
-        counted = false;
-        for (const id of ids.splice(0)) transport.unsubscribe(id);
+        for (const channel of joined.splice(0)) leave(channel, subscriber);
       };
       type Payload = Parameters<NonNullable<typeof filter>>[0];
       const iterator = createBoundedIterator<Payload>(bufferSize, release);
-      const listener = (payload: unknown) => {
-        if (!filter || filter(payload as Payload)) iterator.push(payload as Payload);
-      };
+      const subscriber: Subscriber = { iterator: iterator as never, filter: filter as Subscriber['filter'] };
+      for (const topic of topicList) {
+        const channel = channelOf(topic);
+        channel.subscribers = [...channel.subscribers, subscriber];
+        joined.push(channel);
+      }
 
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(stateUnavailable()), subscribeTimeoutMs);
       });
-      const pending = topicList.map((topic) =>
-        transport.subscribe(topic.name, listener, topic.pattern).then((id) => {
-          // A subscription that completes after we gave up must not leak.
-          if (closed) transport.unsubscribe(id);
-          else ids.push(id);
-        }),
-      );
+      const pending = joined.map((channel) => channel.ready);
       try {
         await Promise.race([Promise.all(pending), timeout]);
       } catch (error) {
         release();
-        // Late settlements are handled above; keep them from becoming unhandled.
+        // Late settlements are handled by the channel; keep them from becoming unhandled.
         for (const p of pending) p.catch(() => {});
         throw error instanceof Error && 'extensions' in error ? error : stateUnavailable();
       } finally {
@@ -98,9 +138,8 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
         clearTimeout(timer);
         timer = undefined;
       }
-      active += 1;
-      counted = true;
-      live.add(iterator as AsyncIterableIterator<unknown>);
+      // Ended while it waited (shutdown): nothing to hand out but an ended stream.
+      if (!iterator.ended) live.add(iterator as AsyncIterableIterator<unknown>);
       return iterator;
     },
 

@@ -1,14 +1,17 @@
+import type { BoundedIterator } from './bounded-iterator.js';
+
 /**
  * Sends a snapshot first, then the live events that are newer than it. The
  * live iterator must be subscribed before the snapshot was read: events
  * published in between are buffered there, and `isNewer` drops the ones the
- * snapshot already holds, so nothing is lost or sent twice.
+ * snapshot already holds, so nothing is lost or sent twice. A consumer can
+ * take it directly (`consume`), as it can the live iterator.
  */
 export function withSnapshot<T>(
   snapshot: readonly T[],
-  live: AsyncIterableIterator<T>,
+  live: BoundedIterator<T>,
   isNewer: (event: T) => boolean,
-): AsyncIterableIterator<T> {
+): AsyncIterableIterator<T> & Pick<BoundedIterator<T>, 'consume'> {
   let sent = 0;
   return {
     async next() {
@@ -18,8 +21,12 @@ export function withSnapshot<T>(
         if (result.done || isNewer(result.value)) return result;
       }
     },
-    return: () => live.return?.() ?? Promise.resolve({ value: undefined, done: true }),
-    throw: (error?: unknown) => live.throw?.(error) ?? Promise.reject(error),
+    consume(onValue, onEnd) {
+      while (sent < snapshot.length) onValue(snapshot[sent++] as T);
+      live.consume((event) => isNewer(event) && onValue(event), onEnd);
+    },
+    return: () => live.return!(),
+    throw: (error?: unknown) => live.throw!(error),
     [Symbol.asyncIterator]() {
       return this;
     },

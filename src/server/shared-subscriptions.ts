@@ -6,21 +6,30 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
-import type WebSocket from 'ws';
-import { ErrorCode, StateError } from '../errors.js';
 import type { BoundedIterator } from '../pubsub/bounded-iterator.js';
 
-/** Stop sending to a socket whose unsent data passes this; the subscription ends with RATE_LIMITED. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Where a shared subscription's events go: a graphql-ws socket or an SSE response wraps each in its own frame. */
+export interface PayloadSink {
+  /** One event's execution result as JSON (the same string for every subscriber of the same operation). */
+  next(resultJson: string): void;
+  /** The source ended (no error) or failed (a masked error); called once, never after `stop`. */
+  end(error?: GraphQLError): void;
+}
+
+/** An open shared subscription. */
+export interface SharedStream {
+  /** The subscriber went away or was cut off: releases the source; `end` is not called. */
+  stop(): void;
+}
 
 /**
- * Subscriptions over graphql-ws with the per-event work shared. Each
+ * Subscriptions with the per-event work shared, for every transport. Each
  * subscriber still creates its own source stream (the subscribe resolver
  * runs per caller, with its scope checks), but an event is executed once
  * per distinct (event, document, operation, variables) and serialized once;
- * every socket gets that JSON inside its own `next` frame. Subscription
- * payload resolvers read only the event, never the caller, so sharing the
- * result is exact.
+ * each transport wraps that JSON in its own frame. Subscription payload
+ * resolvers read only the event, never the caller, so sharing the result is
+ * exact.
  */
 export function createSharedSubscriptions(maskError: (error: unknown) => GraphQLError) {
   // event object → operation key → serialized payload; events are shared
@@ -51,15 +60,12 @@ export function createSharedSubscriptions(maskError: (error: unknown) => GraphQL
   }
 
   /**
-   * The `subscribe` graphql-ws calls: it returns an iterator that yields
-   * nothing itself (frames go straight to the socket) and ends when the
-   * source ends, fails, or the client completes.
+   * Opens the subscription: a result with errors when the subscribe
+   * resolver refused it, else a stream feeding `sink` until it ends or is
+   * stopped. Events are handed over synchronously where the source allows
+   * (our bus's iterators), so delivery runs inside the bus's time slices.
    */
-  return async function subscribe(
-    args: ExecutionArgs,
-    socket: WebSocket,
-    id: string,
-  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  return async function open(args: ExecutionArgs, sink: PayloadSink): Promise<SharedStream | ExecutionResult> {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) {
       const result = source as ExecutionResult;
@@ -67,49 +73,33 @@ export function createSharedSubscriptions(maskError: (error: unknown) => GraphQL
     }
     const events = source as AsyncIterableIterator<unknown>;
     const key = keyOf(args);
-    const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-
-    let finish: (r: IteratorResult<ExecutionResult>) => void = () => {};
-    let fail: (e: unknown) => void = () => {};
-    const ended = new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
-    });
-    const send = (event: unknown) => {
-      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        void events.return?.();
-        return fail(new StateError(ErrorCode.RATE_LIMITED, 'subscriber is not reading its socket; subscription ended'));
-      }
-      socket.send(prefix + payloadJson(event as object, key, args) + '}');
+    let stopped = false;
+    const end = (error?: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      sink.end(error === undefined ? undefined : maskError(error));
     };
     const direct = events as Partial<BoundedIterator<unknown>>;
     if (typeof direct.consume === 'function') {
-      // Our bus's iterators hand events over synchronously: no promise per event.
-      direct.consume(send, () => finish({ value: undefined, done: true }));
+      direct.consume((event) => stopped || sink.next(payloadJson(event as object, key, args)), end);
     } else {
       void (async () => {
         try {
-          for (let next = await events.next(); !next.done; next = await events.next()) send(next.value);
-          finish({ value: undefined, done: true });
+          for (let next = await events.next(); !next.done && !stopped; next = await events.next()) sink.next(payloadJson(next.value as object, key, args));
+          end();
         } catch (error) {
-          fail(error);
+          end(error);
         }
       })();
     }
-
-    const iterator: AsyncIterableIterator<ExecutionResult> = {
-      next: () => ended,
-      return: async () => {
-        await events.return?.();
-        finish({ value: undefined, done: true });
-        return { value: undefined, done: true };
+    return {
+      stop() {
+        if (stopped) return;
+        stopped = true;
+        void events.return?.();
       },
-      throw: async (error?: unknown) => {
-        await events.return?.();
-        throw error;
-      },
-      [Symbol.asyncIterator]: () => iterator,
     };
-    return iterator;
   };
 }
+
+export type SharedSubscriptions = ReturnType<typeof createSharedSubscriptions>;

@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
-import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Authenticate } from '../auth/authenticate.js';
-import { ErrorCode, maskError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { ErrorCode, maskError, StateError } from '../errors.js';
+import { throttleLog, type Logger } from '../logger.js';
+import { useGraphQLWs } from './graphql-ws-adapter.js';
 import type { PreparedOperations } from './prepared-operations.js';
-import { createSharedSubscriptions } from './shared-subscriptions.js';
+import type { SharedSubscriptions } from './shared-subscriptions.js';
+import { slowConsumerMessage, SlowConsumerGauge, type SlowConsumerLimits } from './slow-consumer.js';
 import { CoalescingWebSocket } from './write-coalescing.js';
 import { createPreparedMessages, type SocketProtocolState } from './ws-prepared.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
@@ -26,33 +27,75 @@ const withCode = (error: GraphQLError, code: ErrorCode) =>
 
 /**
  * The class of this server's sockets; a class, not a wrapper per socket, so
- * idle subscribers pay nothing for what it adds:
- * - A client can make ws emit a socket error (an oversized or malformed
- *   frame); ws then closes the socket itself (1009, 1002, ...). graphql-ws
- *   would print the stack to stderr, letting any client write stack traces
- *   into our logs, so the error listener it adds (the only `once('error')` on
- *   these sockets) is replaced by one JSON line.
- * - Messages pass `takeMessage` before graphql-ws's listener (the only
- *   'message' listener), which answers prepared operations itself.
+ * idle subscribers pay nothing for what it adds: after each turn's frames
+ * are flushed it judges whether its reader keeps up, and cuts off the
+ * socket's subscriptions (each with RATE_LIMITED) when it does not.
  */
-function serverSocketClass(logger: Logger, takeMessage: ReturnType<typeof createPreparedMessages> | null) {
-  const onProtocolError = (error: Error) => logger.warn('websocket closed on a protocol error', { error: error.message });
+function serverSocketClass(limits: SlowConsumerLimits, onCut: () => void) {
   return class ServerSocket extends CoalescingWebSocket {
     /** graphql-ws's context for this socket, from onConnect. */
     protocolState: SocketProtocolState | undefined = undefined;
+    private gauge: SlowConsumerGauge | undefined;
+    /** The socket's shared subscriptions, each ended by its callback when the socket is cut off. */
+    readonly subscriptions = new Set<(error: StateError) => void>();
 
-    override once(event: string | symbol, listener: (...args: any[]) => void): this {
-      return super.once(event, event === 'error' ? onProtocolError : listener);
-    }
-
-    override on(event: string | symbol, listener: (...args: any[]) => void): this {
-      // Only the first 'message' listener (graphql-ws's) is wrapped, so a message is taken at most once.
-      if (event !== 'message' || !takeMessage || this.listenerCount('message') > 0) return super.on(event, listener);
-      return super.on(event, (data: unknown, isBinary: boolean) => {
-        if (!takeMessage(this, this.protocolState, data)) listener(data, isBinary);
-      });
+    override afterFlush() {
+      if (this.subscriptions.size === 0) return;
+      const reason = (this.gauge ??= new SlowConsumerGauge(limits)).check(this.bufferedAmount);
+      if (!reason) return;
+      for (const cut of [...this.subscriptions]) {
+        onCut();
+        cut(new StateError(ErrorCode.RATE_LIMITED, slowConsumerMessage(reason)));
+      }
     }
   };
+}
+type ServerSocket = InstanceType<ReturnType<typeof serverSocketClass>>;
+
+/**
+ * A shared subscription as graphql-ws iterates it: the iterator yields
+ * nothing itself (frames go straight to the socket) and settles when the
+ * stream ends: done when its source ends or the client completes it,
+ * rejected (graphql-ws then sends an `error` frame, never `complete`) when
+ * it is cut off.
+ */
+async function overSocket(shared: SharedSubscriptions, args: ExecutionArgs, socket: ServerSocket, id: string) {
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const done: IteratorResult<ExecutionResult> = { value: undefined, done: true };
+  let cut: (error: StateError) => void = () => {};
+  let settle: (error?: unknown) => void = () => {};
+  let settled = false;
+  const ended = new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
+    settle = (error) => {
+      settled = true;
+      socket.subscriptions.delete(cut);
+      if (error === undefined) resolve(done);
+      else reject(error);
+    };
+  });
+  const opened = await shared(args, { next: (json) => socket.send(prefix + json + '}'), end: (error) => settle(error) });
+  if (!('stop' in opened)) return opened;
+  // The error first: once the iterator is settled, stopping the source cannot turn it into a plain `complete`.
+  cut = (error) => {
+    settle(error);
+    opened.stop();
+  };
+  if (!settled) socket.subscriptions.add(cut);
+  const stop = () => {
+    settle();
+    opened.stop();
+    return Promise.resolve(done);
+  };
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    next: () => ended,
+    return: stop,
+    throw: async (error?: unknown) => {
+      await stop();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 export interface WebSocketOptions {
@@ -65,12 +108,16 @@ export interface WebSocketOptions {
   maskError: (error: unknown) => GraphQLError;
   /** Queries and mutations seen before, run without yoga's per-operation pipeline. */
   prepared: PreparedOperations | null;
+  shared: SharedSubscriptions;
+  slowConsumers: SlowConsumerLimits;
+  /** A slow reader's subscription was cut off. */
+  onCut: () => void;
+  maxJsonDepth: number;
 }
 
 /** graphql-ws on the HTTP server's port and path, executing through yoga's plugins. */
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
-  const { maxPayload, maxOperations, authenticate, logger, maskError: mask, prepared } = options;
-  const shared = createSharedSubscriptions(mask);
+  const { maxPayload, maxOperations, authenticate, logger, prepared, shared, slowConsumers, onCut, maxJsonDepth } = options;
   // What a refused operation answers; an unexpected failure is also logged.
   const refuse = (error: unknown) => {
     const masked = maskError(error);
@@ -78,9 +125,9 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
     return masked;
   };
   const takeMessage = prepared ? createPreparedMessages(prepared, maxOperations, refuse) : null;
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: serverSocketClass(logger, takeMessage) });
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: serverSocketClass(slowConsumers, onCut) });
 
-  useServer<Record<string, unknown> | undefined>(
+  useGraphQLWs(
     {
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
@@ -88,7 +135,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
       onConnect: async (ctx) => {
         try {
           await authenticate(ctx.connectionParams?.authorization);
-          (ctx.extra.socket as unknown as { protocolState: SocketProtocolState }).protocolState = ctx;
+          (ctx.extra.socket as ServerSocket).protocolState = ctx;
           return true;
         } catch {
           return false;
@@ -122,7 +169,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           }
           const operation = getOperationAST(document, params.operationName)!;
           if (operation.operation !== 'subscription') prepared?.remember(params.query, params.operationName, document);
-          const socket = ctx.extra.socket;
+          const socket = ctx.extra.socket as ServerSocket;
           const args: EnvelopedArgs = {
             schema: enveloped.schema,
             operationName: params.operationName ?? null,
@@ -138,7 +185,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
                       // graphql-ws keeps these args for the subscription's life; yoga's
                       // per-operation closures in rootValue are not needed past this point.
                       (a as { rootValue?: unknown }).rootValue = undefined;
-                      return shared({ ...a }, socket, id);
+                      return overSocket(shared, { ...a }, socket, id);
                     }
                   : enveloped.subscribe,
             },
@@ -150,6 +197,11 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
       },
     },
     wss,
+    {
+      maxJsonDepth,
+      log: throttleLog(logger),
+      take: takeMessage ? (socket, data) => takeMessage(socket, (socket as ServerSocket).protocolState, data) : undefined,
+    },
   );
   return wss;
 }

@@ -6,9 +6,13 @@ type SendCallback = (error?: Error) => void;
 // One flush for every socket written in this turn: a fan-out writes to
 // thousands of sockets per event, and a timer each would cost more than the
 // writes they save.
-const corked: Socket[] = [];
+const corked: Array<{ socket: CoalescingWebSocket; raw: Socket }> = [];
 const flushAll = () => {
-  for (const raw of corked.splice(0)) if (!raw.destroyed) raw.uncork();
+  for (const { socket, raw } of corked.splice(0)) {
+    if (raw.destroyed) continue;
+    raw.uncork();
+    socket.afterFlush();
+  }
 };
 
 /**
@@ -32,9 +36,12 @@ export class CoalescingWebSocket extends WebSocket {
     if (this.readyState !== WebSocket.OPEN || !raw) return super.send(data as string, options, cb);
     if (raw.writableCorked === 0) {
       raw.cork();
-      if (corked.push(raw) === 1) setImmediate(flushAll);
+      if (corked.push({ socket: this, raw }) === 1) setImmediate(flushAll);
     }
     super.send(data as string, options);
     if (cb) process.nextTick(cb);
   }
+
+  /** Runs after this turn's frames were handed to the kernel; `bufferedAmount` is then what the peer has not taken. */
+  afterFlush(): void {}
 }

@@ -4,7 +4,8 @@ import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from '
 import { callerName } from '../auth/caller.js';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
-import { ErrorCode, maskError } from '../errors.js';
+import { ErrorCode, maskError, withoutSuggestions } from '../errors.js';
+import { jsonDepthExceeds, tooDeepMessage } from '../json-depth.js';
 import type { Logger } from '../logger.js';
 import type { Context } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
@@ -18,13 +19,17 @@ export const GRAPHQL_PATH = '/graphql';
  * yoga parses GET `variables`/`extensions` with a bare JSON.parse, so bad JSON
  * there would surface as INTERNAL; answer it as the caller's mistake instead.
  */
-const checkGetParams: Plugin = {
+const checkGetParams = (maxJsonDepth: number): Plugin => ({
   onRequest({ request, url, endResponse, fetchAPI }) {
     if (request.method !== 'GET') return;
     for (const name of ['variables', 'extensions']) {
       const raw = url.searchParams.get(name);
       if (raw === null) continue;
       let valid = false;
+      if (jsonDepthExceeds(raw, maxJsonDepth)) {
+        endResponse(badRequest(fetchAPI, 400, `${name}: ${tooDeepMessage(maxJsonDepth)}`));
+        return;
+      }
       try {
         const parsed: unknown = JSON.parse(raw);
         valid = parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed));
@@ -32,11 +37,46 @@ const checkGetParams: Plugin = {
         valid = false;
       }
       if (!valid) {
-        const body = { errors: [{ message: `${name} must be a JSON object`, extensions: { code: ErrorCode.BAD_USER_INPUT } }] };
-        endResponse(new fetchAPI.Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } }));
+        endResponse(badRequest(fetchAPI, 400, `${name} must be a JSON object`));
         return;
       }
     }
+  },
+});
+
+const badRequest = (fetchAPI: { Response: typeof Response }, status: number, message: string, headers: Record<string, string> = {}) =>
+  new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] }), {
+    status,
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+  });
+
+/**
+ * yoga answers a body it cannot read (415) and an Accept it cannot serve
+ * (406) with no body at all; every other client error here is a JSON body
+ * with a code, so these get one too.
+ */
+const explainRefusals: Plugin = {
+  onResponse({ response, setResponse, fetchAPI }) {
+    if ((response.status !== 415 && response.status !== 406) || response.headers.get('content-type')) return;
+    const headers = Object.fromEntries(response.headers);
+    setResponse(
+      response.status === 415
+        ? badRequest(fetchAPI, 415, 'unsupported Content-Type: send a POST with application/json, or a GET with query parameters', headers)
+        : badRequest(
+            fetchAPI,
+            406,
+            'no acceptable response type: a subscription over HTTP needs Accept: text/event-stream (or use graphql-ws); other operations answer application/json or application/graphql-response+json',
+            headers,
+          ),
+    );
+  },
+};
+
+/** graphql-armor's suggestion blocker misses enum values ("Did you mean the enum value …?"); this hides every hint. */
+const noSuggestions: Plugin = {
+  onValidate: () => ({ valid, result, setResult }) => {
+    if (valid) return;
+    setResult(result.map((error) => Object.assign(error, { message: withoutSuggestions(error.message) })));
   },
 };
 
@@ -66,9 +106,10 @@ const noIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
 };
 
-/** maskError, logging what it hides. */
-export const maskAndLog = (logger: Logger) => (error: unknown) => {
+/** maskError, logging what it hides; in production without "Did you mean" hints (variable values name enum values). */
+export const maskAndLog = (logger: Logger, production = false) => (error: unknown) => {
   const masked = maskError(error);
+  if (production && masked.message.includes('Did you mean')) masked.message = withoutSuggestions(masked.message);
   if (masked.extensions.code === ErrorCode.INTERNAL) {
     const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     logger.error('unexpected error', { error: String(cause), stack: cause instanceof Error ? cause.stack : undefined });
@@ -81,6 +122,7 @@ export function createYogaServer(
   state: StateRuntime,
   context: (initial: InitialContext) => Promise<Context>,
   logger: Logger,
+  extraPlugins: Plugin[] = [],
 ) {
   const { limits } = config;
   // A document over a limit is the caller's input: BAD_USER_INPUT on every transport.
@@ -91,8 +133,8 @@ export function createYogaServer(
     costLimit: { maxCost: limits.maxCost, ...limit },
     maxTokens: { n: limits.maxTokens, ...limit },
     maxDirectives: { n: 20, ...limit },
-    // Field suggestions reveal the schema when introspection is off.
-    blockFieldSuggestion: { enabled: config.production },
+    // Field suggestions reveal the schema when introspection is off: noSuggestions hides them all.
+    blockFieldSuggestion: { enabled: false },
   });
 
   return createYoga<Record<string, unknown>, Context>({
@@ -101,7 +143,7 @@ export function createYogaServer(
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: config.production ? false : { subscriptionsProtocol: 'WS', title: 'state-server' },
-    maskedErrors: { maskError: maskAndLog(logger) },
+    maskedErrors: { maskError: maskAndLog(logger, config.production) },
     context: (initial) => context(initial as InitialContext),
     logging: {
       debug: (...args) => logger.debug(String(args[0])),
@@ -110,7 +152,8 @@ export function createYogaServer(
       error: (...args) => logger.error(String(args[0])),
     },
     plugins: [
-      checkGetParams,
+      checkGetParams(limits.maxJsonDepth),
+      explainRefusals,
       // Per-operation work for a debug line: only when that line is written.
       ...(config.logLevel === 'debug' ? [operationLog(logger)] : []),
       // Queries and mutations run compiled (graphql-jit, cached per document):
@@ -118,9 +161,10 @@ export function createYogaServer(
       // graphql-js, whose per-event resolve the fan-out shares.
       useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' }),
       ...armor.protect().plugins,
-      ...(config.production ? [noIntrospection] : []),
+      ...(config.production ? [noIntrospection, noSuggestions] : []),
       releaseScopeCacheAfterExecute,
       useReadinessCheck({ endpoint: '/readiness', check: () => state.service.ready() }),
+      ...extraPlugins,
     ],
   });
 }

@@ -2,7 +2,7 @@ import { createMemoryRateLimiter, type RateLimiter } from '../auth/rate-limit.js
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createEventBus, type EventBus } from '../pubsub/event-bus.js';
+import { createEventBus, type EventBus, type EventBusOptions } from '../pubsub/event-bus.js';
 import { createMemoryTransport } from '../pubsub/memory-transport.js';
 import { createRedisTransport } from '../pubsub/redis-transport.js';
 import { createStudyCalendar } from '../study/calendar.js';
@@ -27,6 +27,7 @@ type StateConfig = Pick<
   | 'keyPrefix'
   | 'presenceRetentionSeconds'
   | 'subscriptionBufferSize'
+  | 'subscriptionMaxLagMs'
   | 'redisCommandTimeoutMs'
   | 'studyDayStart'
   | 'studyTimezone'
@@ -36,7 +37,12 @@ type StateConfig = Pick<
 >;
 
 /** Picks the engine from the configuration: Redis when REDIS_URL is set, memory otherwise. */
-export async function createState(config: StateConfig, clock: Clock, logger: Logger): Promise<StateRuntime> {
+export async function createState(
+  config: StateConfig,
+  clock: Clock,
+  logger: Logger,
+  busHooks: Pick<EventBusOptions, 'onShed' | 'onDelivered'> = {},
+): Promise<StateRuntime> {
   const calendar = createStudyCalendar(config.studyDayStart, config.studyTimezone);
   const retention = {
     presenceRetentionSeconds: config.presenceRetentionSeconds,
@@ -53,7 +59,12 @@ export async function createState(config: StateConfig, clock: Clock, logger: Log
     closeDelayMs: config.studyCloseDelaySeconds * 1000,
     reliability: config.reliability,
   };
-  const busOptions = { bufferSize: config.subscriptionBufferSize, subscribeTimeoutMs: 2 * config.redisCommandTimeoutMs };
+  const busOptions: EventBusOptions = {
+    bufferSize: config.subscriptionBufferSize,
+    subscribeTimeoutMs: 2 * config.redisCommandTimeoutMs,
+    maxLagMs: config.subscriptionMaxLagMs,
+    ...busHooks,
+  };
 
   if (!config.redisUrl) {
     const bus = createEventBus(createMemoryTransport(), busOptions);

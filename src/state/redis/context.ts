@@ -5,6 +5,16 @@ import { createKeys } from './keys.js';
 
 // Replies Redis gives while it cannot serve; anything else from Redis is a bug.
 const transientReply = /^(LOADING|BUSY|MASTERDOWN|READONLY|OOM|TRYAGAIN|CLUSTERDOWN|NOSCRIPT)/;
+// What ioredis says when it did not send the command: no connection and no offline queue.
+const notSent = /enableOfflineQueue options is false/;
+
+/**
+ * Whether a failed call may still have changed state: a refusal by Redis or
+ * a command never written did not; a timeout or a connection lost while
+ * waiting for the reply may have.
+ */
+const mayHaveApplied = (error: unknown) =>
+  !(error instanceof Error && (error.name === 'ReplyError' || notSent.test(error.message)));
 
 /** Maps a failed Redis call to STATE_UNAVAILABLE unless it is our own error or a script bug. */
 export async function guard<T>(work: () => Promise<T>): Promise<T> {
@@ -14,7 +24,7 @@ export async function guard<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof StateError) throw error;
     const isReply = error instanceof Error && error.name === 'ReplyError';
     if (isReply && !transientReply.test(error.message)) throw error;
-    throw stateUnavailable();
+    throw stateUnavailable(mayHaveApplied(error));
   }
 }
 

@@ -14,7 +14,8 @@ export function createRedisRateLimiter(client: Redis, keyPrefix: string): RateLi
       try {
         return Number(await client.rateLimit(keys.rateLimit(caller, window), keyPrefix, RATE_WINDOW_MS));
       } catch {
-        throw stateUnavailable();
+        // Counted before the operation runs: the operation itself was not applied.
+        throw stateUnavailable(false);
       }
     },
   };

@@ -1,0 +1,92 @@
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, MessageType, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { LogThrottle } from '../logger.js';
+import { jsonDepthExceeds } from '../json-depth.js';
+
+export interface Extra {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+}
+
+export interface AdapterOptions {
+  /** Deepest JSON a message may nest; deeper ones close the socket with 4400 before they are parsed. */
+  maxJsonDepth: number;
+  /** Pings this often; a socket that has not answered the last ping by the next is terminated. @default 12000 */
+  keepAliveMs?: number;
+  /** Answers a message itself (true) or leaves it to graphql-ws (false). */
+  take?: (socket: WebSocket, data: string) => boolean;
+  log: LogThrottle;
+}
+
+// Message types only a server sends: a client that sends one is at fault (4400), not the server (4500).
+const serverOnly = new Set<string>([MessageType.ConnectionAck, MessageType.Next, MessageType.Error]);
+const typeOf = (data: string): string | undefined => {
+  try {
+    const message: unknown = JSON.parse(data);
+    return typeof message === 'object' && message !== null ? String((message as { type?: unknown }).type) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * graphql-ws's protocol (`makeServer`) on a ws server: the part its
+ * `use/ws` starter does, with what this server needs instead of console
+ * output. A client's mistake closes its socket with 4400 and at most one
+ * JSON log line per kind every few seconds, so no client can flood the logs;
+ * only our own faults close with 4500.
+ */
+export function useGraphQLWs(options: ServerOptions<Record<string, unknown> | undefined, Extra>, wss: WebSocketServer, adapter: AdapterOptions) {
+  const { maxJsonDepth, keepAliveMs = 12_000, take, log } = adapter;
+  const server = makeServer(options);
+  wss.options.handleProtocols = handleProtocols;
+  wss.on('error', (error) => log.error('websocket-server', 'websocket server error', { error: error.message }));
+
+  wss.on('connection', (socket, request) => {
+    // ws closes the socket itself after a protocol error (1002, 1009, ...).
+    socket.on('error', (error) => log.warn('websocket-protocol', 'websocket closed on a protocol error', { error: error.message }));
+
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const keepAlive = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, keepAliveMs);
+
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => {
+          if (socket.readyState === socket.OPEN) socket.send(data);
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (raw: unknown) => {
+            const data = String(raw);
+            if (jsonDepthExceeds(data, maxJsonDepth)) {
+              log.info('websocket-bad-message', 'websocket message nests too deep; socket closed', { maxJsonDepth });
+              return socket.close(CloseCode.BadRequest, `Invalid message received: nests deeper than ${maxJsonDepth} levels`);
+            }
+            if (take?.(socket, data)) return;
+            handle(data).catch((error: unknown) => {
+              const type = typeOf(data);
+              if (type !== undefined && serverOnly.has(type)) {
+                log.info('websocket-bad-message', 'websocket client sent a server message; socket closed', { type });
+                return socket.close(CloseCode.BadRequest, `Invalid message received: clients do not send "${type}"`);
+              }
+              log.error('websocket-handler', 'websocket message handling failed', { error: String(error) });
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      { socket, request },
+    );
+
+    socket.once('close', (code, reason) => {
+      clearInterval(keepAlive);
+      void closed(code, String(reason));
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { redisUrl, uniquePrefix } from '../utils/engines.js';
+import { mutationBurst, probe, rawSse } from '../utils/load.js';
+import { useServerProcesses } from '../utils/server-process.js';
+
+const ROOM_EVENTS = 'subscription { roomEvents(roomId: "r1") { type roomId userId alertCount message at } }';
+const PUBLISH = 'mutation ($i: Int!) { publishRoomEvent(input: { type: ALERT, roomId: "r1", userId: "u1", alertCount: $i, message: "a short room alert" }) { at } }';
+
+describe.skipIf(!redisUrl)('SSE fan-out keeps the instance responsive', () => {
+  const { spawnServer } = useServerProcesses();
+
+  it('30 SSE subscribers and a burst of 12,000 events through another instance keep /health within 100 ms', { timeout: 120_000 }, async () => {
+    const env = { REDIS_URL: redisUrl!, KEY_PREFIX: uniquePrefix(), RATE_LIMIT_SERVICE_PER_MINUTE: '0' };
+    const [reader, writer] = await Promise.all([spawnServer(env), spawnServer(env)]);
+    const streams = Array.from({ length: 30 }, () => rawSse(reader.base, ROOM_EVENTS));
+    await Promise.all(streams.map((s) => s.ready));
+
+    const health = probe(`${reader.base}/health`, 5);
+    const burst = await mutationBurst(writer.url.replace('http', 'ws'), PUBLISH, (i) => ({ i }), { count: 12_000, inFlight: 64 });
+    expect(burst.failed).toBe(0);
+    const deadline = Date.now() + 30_000;
+    while (streams.some((s) => s.nexts() < 12_000) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const latency = await health.stop();
+
+    expect(streams.map((s) => s.nexts())).toEqual(streams.map(() => 12_000));
+    expect(latency.count).toBeGreaterThan(20);
+    expect(latency.max).toBeLessThan(100);
+    for (const s of streams) s.close();
+  });
+});
