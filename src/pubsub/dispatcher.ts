@@ -57,9 +57,18 @@ export function createDispatcher(options: DispatcherOptions = {}) {
   let head = 0;
   let running = false;
   let scheduled = false;
-  // The current slice's end. Events that arrive back to back (one socket read
-  // holds many) share a slice, so a burst cannot hold the loop by arriving in pieces.
-  let sliceEnds = -Infinity;
+  // The end of this turn's slice. Events that arrive within one turn (one
+  // socket read holds many) share it, so a burst cannot hold the loop by
+  // arriving in pieces; it is forgotten when the turn ends.
+  let turnSliceEnds: number | null = null;
+  const forgetTurn = () => (turnSliceEnds = null);
+  const turnDeadline = () => {
+    if (turnSliceEnds === null) {
+      turnSliceEnds = now() + sliceMs;
+      setImmediate(forgetTurn);
+    }
+    return turnSliceEnds;
+  };
 
   const overloaded = (lag: number) =>
     new StateError(ErrorCode.RATE_LIMITED, `server is overloaded: events waited ${Math.round(lag)} ms; subscription ended, subscribe again`);
@@ -76,10 +85,10 @@ export function createDispatcher(options: DispatcherOptions = {}) {
 
   function run(fresh: boolean) {
     scheduled = false;
+    const deadline = fresh ? now() + sliceMs : turnDeadline();
+    if (now() > deadline) return schedule();
     running = true;
-    const start = now();
-    if (fresh || start > sliceEnds) sliceEnds = start + sliceMs;
-    const deadline = sliceEnds;
+    let steps = 0;
     try {
       while (head < jobs.length) {
         const job = jobs[head]!;
@@ -92,7 +101,7 @@ export function createDispatcher(options: DispatcherOptions = {}) {
             iterator.push(job.payload);
             delivered++;
           }
-          if ((job.next & 7) === 0 && now() > deadline) break;
+          if ((++steps & 7) === 0 && now() > deadline) break;
         }
         if (delivered > 0) onDelivered(delivered);
         if (job.next < job.subscribers.length) return schedule();

@@ -26,6 +26,9 @@ const RoomEventInput = builder.inputType('RoomEventInput', {
     targetUserId: t.id({ description: 'Required for DELEGATE' }),
     alertCount: t.int({ description: 'Required for ALERT, and only there' }),
     message: t.string({ description: 'At most 1000 characters' }),
+    eventId: t.id({
+      description: 'The room server\'s id for this event: a retry with the same id (within TOMBSTONE_SECONDS) is relayed once and answers the event as first relayed',
+    }),
   }),
 });
 

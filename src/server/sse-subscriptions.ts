@@ -43,7 +43,7 @@ class SseSink implements PayloadSink {
   private readonly gauge: SlowConsumerGauge;
 
   constructor(
-    private readonly limits: SlowConsumerLimits,
+    limits: SlowConsumerLimits,
     private readonly onCut: () => void,
   ) {
     this.gauge = new SlowConsumerGauge(limits);

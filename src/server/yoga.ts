@@ -2,7 +2,7 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { callerName } from '../auth/caller.js';
-import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { ErrorCode, maskError, withoutSuggestions } from '../errors.js';
 import { jsonDepthExceeds, tooDeepMessage } from '../json-depth.js';
@@ -69,6 +69,17 @@ const explainRefusals: Plugin = {
             headers,
           ),
     );
+  },
+};
+
+/**
+ * yoga runs a subscription before it finds that the request accepts no
+ * stream (406): the subscription would stay open with no one to read it.
+ * Runs after yoga's own result processors, so it sees their choice.
+ */
+const releaseRefusedStreams: Plugin = {
+  onResultProcess({ result, resultProcessor }) {
+    if (!resultProcessor && isAsyncIterable(result)) void (result as AsyncIterableIterator<unknown>).return?.();
   },
 };
 
@@ -154,6 +165,7 @@ export function createYogaServer(
     plugins: [
       checkGetParams(limits.maxJsonDepth),
       explainRefusals,
+      releaseRefusedStreams,
       // Per-operation work for a debug line: only when that line is written.
       ...(config.logLevel === 'debug' ? [operationLog(logger)] : []),
       // Queries and mutations run compiled (graphql-jit, cached per document):

@@ -4,6 +4,7 @@ import type {
   NodeLease,
   NodeSyncResult,
   PresenceSnapshotEntry,
+  RoomEvent,
   SaveStudyTimeInput,
   Session,
   SessionResult,
@@ -67,6 +68,12 @@ export interface StateEngine {
    * was already closed.
    */
   closeDay(day: string, now: number): Promise<StudyDayClosed | null>;
+  /**
+   * Publishes a room control event. With an `eventId`, a retry of the same
+   * event (same room and id, within TOMBSTONE_SECONDS) publishes nothing and
+   * answers the event as first published.
+   */
+  relayRoomEvent(event: RoomEvent, eventId: string | null): Promise<RoomEvent>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

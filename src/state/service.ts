@@ -79,6 +79,8 @@ export interface RoomEventArgs {
   targetUserId?: unknown;
   alertCount?: unknown;
   message?: unknown;
+  /** The room server's id for this event: a retry with the same id is relayed once. */
+  eventId?: unknown;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { collect, until } from '../utils/collect.js';
+import { until } from '../utils/collect.js';
 import { mutationBurst, rawSse } from '../utils/load.js';
 import { useServers, type RunningServer } from '../utils/server.js';
 

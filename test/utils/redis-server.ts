@@ -9,6 +9,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty (nothing is persisted). */
   restart(): Promise<void>;
+  /** Stalls it (SIGSTOP): connections stay open, nothing is answered until `resume`. */
+  pause(): void;
+  resume(): void;
 }
 
 export const hasRedisServerBinary = () => spawnSync('redis-server', ['--version']).status === 0;
@@ -56,7 +59,8 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     await waitForPing(url);
   };
   const stop = async () => {
-    const running = child;
+    const running = child as ChildProcess | null;
+    running?.kill('SIGCONT'); // a stalled server cannot act on SIGKILL's exit until it runs
     child = null;
     if (!running || running.exitCode !== null) return;
     await new Promise<void>((resolve) => {
@@ -66,5 +70,13 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
   };
 
   await launch();
-  return { url, port: chosen, stop, restart: async () => (await stop(), await launch()) };
+  const signal = (name: NodeJS.Signals) => (child as ChildProcess | null)?.kill(name);
+  return {
+    url,
+    port: chosen,
+    stop,
+    restart: async () => (await stop(), await launch()),
+    pause: () => void signal('SIGSTOP'),
+    resume: () => void signal('SIGCONT'),
+  };
 }

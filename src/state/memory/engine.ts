@@ -1,5 +1,6 @@
 import type { StateEngine } from '../engine.js';
 import { memoryNodes } from './nodes.js';
+import { memoryRooms } from './rooms.js';
 import { sessionSteps } from './sessions-steps.js';
 import { memorySessions } from './sessions.js';
 import { createMemoryStore, type MemoryEngineOptions } from './store.js';
@@ -21,6 +22,7 @@ export function createMemoryEngine(options: MemoryEngineOptions): StateEngine {
     ...memoryVoice(store),
     ...memoryNodes(store, steps),
     ...memoryStudy(store),
+    ...memoryRooms(store),
     async ping() {},
     async close() {
       clearInterval(store.sweep);

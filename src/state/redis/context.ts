@@ -84,7 +84,7 @@ export function createRedisContext(options: RedisEngineOptions) {
     return reply;
   }
 
-  return { client, keyPrefix, keys, calendar, retention, studyRetention, calendarArg, ctxArgs, calendarForAllTimers, withCalendar };
+  return { client, keyPrefix, keys, calendar, retention, studyRetention, tombstoneSeconds, calendarArg, ctxArgs, calendarForAllTimers, withCalendar };
 }
 
 export type RedisContext = ReturnType<typeof createRedisContext>;

@@ -1,6 +1,7 @@
 import type { StateEngine } from '../engine.js';
 import { createRedisContext, guard, type RedisEngineOptions } from './context.js';
 import { redisNodes } from './nodes.js';
+import { redisRooms } from './rooms.js';
 import { defineScripts } from './scripts.js';
 import { redisSessions } from './sessions.js';
 import { redisStudy } from './study.js';
@@ -17,6 +18,7 @@ export function createRedisEngine(options: RedisEngineOptions): StateEngine {
     ...redisVoice(ctx),
     ...redisNodes(ctx),
     ...redisStudy(ctx),
+    ...redisRooms(ctx),
     ping: () =>
       guard(async () => {
         await options.client.ping();

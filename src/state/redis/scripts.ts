@@ -23,6 +23,7 @@ const scripts = {
   voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2 },
   releaseLock: { file: 'release-lock.lua', keys: 1 },
   connectionStates: { file: 'connection-states.lua', keys: 0 },
+  relayRoomEvent: { file: 'relay-room-event.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof scripts;
@@ -47,6 +48,7 @@ declare module 'ioredis' {
     voiceSnapshot(...args: Arg[]): Result<unknown, Context>;
     releaseLock(...args: Arg[]): Result<unknown, Context>;
     connectionStates(...args: Arg[]): Result<unknown, Context>;
+    relayRoomEvent(...args: Arg[]): Result<unknown, Context>;
   }
 }
 

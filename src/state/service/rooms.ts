@@ -6,8 +6,8 @@ import type { RoomEvent, RoomEventType } from '../types.js';
 
 const ROOM_EVENT_TYPES = new Set<RoomEventType>(['ALERT', 'KICK_OUT', 'KICK_OUT_BY_ALERT', 'DELEGATE']);
 
-/** The room relay: events are validated and published, not stored. */
-export function roomService({ bus, clock }: StateServiceDeps): Pick<StateService, 'publishRoomEvent' | 'roomEvents'> {
+/** The room relay: events are validated and published; only an eventId is remembered, so a retry is relayed once. */
+export function roomService({ engine, bus, clock }: StateServiceDeps): Pick<StateService, 'publishRoomEvent' | 'roomEvents'> {
   return {
     async publishRoomEvent(input) {
       const type = input.type as RoomEventType;
@@ -26,8 +26,7 @@ export function roomService({ bus, clock }: StateServiceDeps): Pick<StateService
       if (type === 'ALERT' && event.alertCount === null) throw badInput('ALERT needs an alertCount');
       if (type !== 'ALERT' && event.alertCount !== null) throw badInput('alertCount applies only to ALERT');
       if (type === 'DELEGATE' && event.targetUserId === null) throw badInput('DELEGATE needs a targetUserId');
-      await bus.publish(topics.room(event.roomId), event);
-      return event;
+      return engine.relayRoomEvent(event, assertOptionalId(input.eventId, 'eventId'));
     },
 
     roomEvents: async (roomId) =>

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { until } from '../utils/collect.js';
+import { redisUrl } from '../utils/engines.js';
+import { CONNECT, DISCONNECT, PRESENCE } from '../utils/operations.js';
+import { freePort, hasRedisServerBinary, startRedisServer, type RedisServer } from '../utils/redis-server.js';
+import { gql, useServers } from '../utils/server.js';
+
+const PUBLISH = 'mutation ($id: ID) { publishRoomEvent(input: { type: ALERT, roomId: "r1", userId: "u1", alertCount: 1, eventId: $id }) { at } }';
+const ROOM_EVENTS = 'subscription { roomEvents(roomId: "r1") { type at } }';
+
+describe.skipIf(!redisUrl || !hasRedisServerBinary())('STATE_UNAVAILABLE tells a refusal from an unknown outcome', () => {
+  const { start, wsClient, subscribe } = useServers();
+  const servers: RedisServer[] = [];
+  const ownRedis = async () => {
+    const redis = await startRedisServer();
+    servers.push(redis);
+    return redis;
+  };
+
+  it('a request that never reached Redis was not applied', async () => {
+    const server = await start('redis', { redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const response = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
+    expect(response.errors).toEqual([
+      {
+        message: 'state store is unavailable; the request was not applied; retry it',
+        path: ['connectSession'],
+        locations: expect.any(Array),
+        extensions: { code: 'STATE_UNAVAILABLE', retryable: true, mayHaveBeenApplied: false },
+      },
+    ]);
+  });
+
+  it('a mutation timed out by a Redis stall may have been applied, and a retry converges to one effect', { timeout: 30_000 }, async () => {
+    const redis = await ownRedis();
+    try {
+      const server = await start('redis', { redisUrl: redis.url, redisCommandTimeoutMs: 200 });
+      const presence = await subscribe(server, wsClient(server), PRESENCE, { userIds: ['u1'] });
+      const room = await subscribe(server, wsClient(server), ROOM_EVENTS);
+
+      redis.pause();
+      const timedOut = await Promise.all([
+        gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } }),
+        gql(server.url, PUBLISH, { id: 'e1' }),
+      ]);
+      for (const response of timedOut) {
+        expect(response.errors?.[0]?.extensions).toEqual({ code: 'STATE_UNAVAILABLE', retryable: true, mayHaveBeenApplied: true });
+        expect(response.errors?.[0]?.message).toMatch(/may have been applied/);
+      }
+      redis.resume();
+      // The stalled commands were in Redis's socket: they ran once it woke.
+      await until(async () => (await gql(server.url, '{ connectionStates(userIds: ["u1"]) { state } }')).data?.connectionStates[0].state === 'ONLINE', 10_000, 'the stalled connect to apply');
+
+      const retried = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
+      expect(retried.data?.connectSession).toMatchObject({ changed: false, connection: { state: 'ONLINE', sessionCount: 1 } });
+      expect((await gql(server.url, PUBLISH, { id: 'e1' })).errors).toBeUndefined();
+      expect((await gql(server.url, DISCONNECT, { sessionId: 's1' })).data?.disconnectSession.changed).toBe(true);
+      expect((await gql(server.url, DISCONNECT, { sessionId: 's1' })).data?.disconnectSession.changed).toBe(false);
+
+      // One effect each: one ONLINE and one OFFLINE, one room event.
+      expect((await presence.take(2, 10_000)).map((r) => (r.data as any).presenceChanged.state)).toEqual(['ONLINE', 'OFFLINE']);
+      expect(await presence.settle(200)).toHaveLength(2);
+      expect(await room.settle(200)).toHaveLength(1);
+    } finally {
+      for (const r of servers.splice(0)) await r.stop();
+    }
+  });
+});
