@@ -130,8 +130,9 @@ export const closeSockets = async (sockets: WebSocket[]) => {
   );
 };
 
-export async function heapOf(sidePort: number): Promise<{ heapUsed: number; subscriptions: number }> {
-  return (await (await fetch(`http://127.0.0.1:${sidePort}/heap`)).json()) as { heapUsed: number; subscriptions: number };
+/** The server's heap after a full collection, its resident set and its live subscriptions. */
+export async function heapOf(sidePort: number): Promise<{ heapUsed: number; rss: number; subscriptions: number }> {
+  return (await (await fetch(`http://127.0.0.1:${sidePort}/heap`)).json()) as { heapUsed: number; rss: number; subscriptions: number };
 }
 
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {

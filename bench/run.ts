@@ -20,6 +20,9 @@ import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
 import { latency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
+import { overload } from './scenarios/overload.js';
+import { sseBurst } from './scenarios/sse-burst.js';
+import { sseSoak } from './scenarios/sse-soak.js';
 
 export interface BenchContext {
   quick: boolean;
@@ -30,6 +33,8 @@ export interface BenchContext {
   redisUrl: string;
   /** Environment for a state-server process of a scenario. */
   serverEnv(scenario: string): Record<string, string>;
+  /** Keeps a series of values (one per round of a soak) for the results file. */
+  series(name: string, values: number[]): void;
 }
 
 const args = process.argv.slice(2);
@@ -47,7 +52,13 @@ const targets: Record<string, [string, number]> = {
   connection_states_1000_p99_ms: ['<=', 20],
   redis_bytes_per_user: ['<=', 400],
   heap_bytes_per_subscriber: ['<=', 20_000],
+  sse_burst_health_max_ms: ['<=', 100],
+  sse_soak_rss_growth_second_half_mb: ['<=', 16],
+  sse_soak_heap_growth_second_half_mb: ['<=', 1],
+  overload_mutation_p99_ms: ['<=', 500],
+  overload_delivery_lag_max_ms: ['<=', 10_000],
 };
+const series: Record<string, number[]> = {};
 
 let servers = 0;
 /** A scenario's context, on its own Redis: one scenario's leftovers (ingest's expiring tombstones) must not load the next. */
@@ -62,6 +73,9 @@ const contextFor = (redisUrl: string): BenchContext => ({
     KEY_PREFIX: scenario === 'memory' ? 'ss:' : `bench:${scenario}:${servers++}:`,
     LOG_LEVEL: 'warn',
   }),
+  series: (name, values) => {
+    series[name] = values;
+  },
   flushRedis: async () => {
     const { Redis } = await import('ioredis');
     const client = new Redis(redisUrl);
@@ -70,7 +84,7 @@ const contextFor = (redisUrl: string): BenchContext => ({
   },
 });
 
-const scenarios = { baselines, ingest, fanout, latency, memory };
+const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload };
 const ratiosOf = (metrics: Record<string, number>) => {
   const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
   const all: Record<string, number | undefined> = {
@@ -146,6 +160,7 @@ writeFileSync(
       targets,
       repeat,
       rounds,
+      series,
     },
     null,
     2,
