@@ -21,9 +21,9 @@ export function withSnapshot<T>(
         if (result.done || isNewer(result.value)) return result;
       }
     },
-    consume(onValue, onEnd) {
-      while (sent < snapshot.length) onValue(snapshot[sent++] as T);
-      live.consume((event) => isNewer(event) && onValue(event), onEnd);
+    consume(consumer) {
+      while (sent < snapshot.length) consumer.onValue(snapshot[sent++] as T);
+      live.consume({ onValue: (event) => isNewer(event) && consumer.onValue(event), onEnd: (error) => consumer.onEnd(error) });
     },
     return: () => live.return!(),
     throw: (error?: unknown) => live.throw!(error),

@@ -12,7 +12,7 @@ export interface Extra {
 export interface AdapterOptions {
   /** Deepest JSON a message may nest; deeper ones close the socket with 4400 before they are parsed. */
   maxJsonDepth: number;
-  /** Pings this often; a socket that has not answered the last ping by the next is terminated. @default 12000 */
+  /** Pings every socket this often; one that has not answered the last ping by the next is terminated. @default 12000 */
   keepAliveMs?: number;
   /** Answers a message itself (true) or leaves it to graphql-ws (false). */
   take?: (socket: WebSocket, data: string) => boolean;
@@ -43,17 +43,33 @@ export function useGraphQLWs(options: ServerOptions<Record<string, unknown> | un
   wss.options.handleProtocols = handleProtocols;
   wss.on('error', (error) => log.error('websocket-server', 'websocket server error', { error: error.message }));
 
+  // Per server, not per socket: an idle socket should cost as little as it can.
+  function onError(error: Error) {
+    log.warn('websocket-protocol', 'websocket closed on a protocol error', { error: error.message });
+  }
+  // One keep-alive sweep for every socket (as ws's docs do it): each gets a
+  // ping, and one that has not answered the previous ping is terminated.
+  const awaitingPong = new WeakSet<WebSocket>();
+  function onPong(this: WebSocket) {
+    awaitingPong.delete(this);
+  }
+  const sweep = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (awaitingPong.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      awaitingPong.add(socket);
+      socket.ping();
+    }
+  }, keepAliveMs);
+  sweep.unref();
+  wss.on('close', () => clearInterval(sweep));
+
   wss.on('connection', (socket, request) => {
     // ws closes the socket itself after a protocol error (1002, 1009, ...).
-    socket.on('error', (error) => log.warn('websocket-protocol', 'websocket closed on a protocol error', { error: error.message }));
-
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const keepAlive = setInterval(() => {
-      if (!alive) return socket.terminate();
-      alive = false;
-      socket.ping();
-    }, keepAliveMs);
+    socket.on('error', onError);
+    socket.on('pong', onPong);
 
     const closed = server.opened(
       {
@@ -84,9 +100,6 @@ export function useGraphQLWs(options: ServerOptions<Record<string, unknown> | un
       { socket, request },
     );
 
-    socket.once('close', (code, reason) => {
-      clearInterval(keepAlive);
-      void closed(code, String(reason));
-    });
+    socket.once('close', (code, reason) => void closed(code, String(reason)));
   });
 }

@@ -6,12 +6,12 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
-import type { BoundedIterator } from '../pubsub/bounded-iterator.js';
+import type { BoundedIterator, Consumer } from '../pubsub/bounded-iterator.js';
 
 /** Where a shared subscription's events go: a graphql-ws socket or an SSE response wraps each in its own frame. */
 export interface PayloadSink {
   /** One event's execution result as JSON (the same string for every subscriber of the same operation). */
-  next(resultJson: string): void;
+  send(resultJson: string): void;
   /** The source ended (no error) or failed (a masked error); called once, never after `stop`. */
   end(error?: GraphQLError): void;
 }
@@ -71,35 +71,59 @@ export function createSharedSubscriptions(maskError: (error: unknown) => GraphQL
       const result = source as ExecutionResult;
       return result.errors ? { ...result, errors: result.errors.map(maskError) } : result;
     }
-    const events = source as AsyncIterableIterator<unknown>;
-    const key = keyOf(args);
-    let stopped = false;
-    const end = (error?: unknown) => {
-      if (stopped) return;
-      stopped = true;
-      sink.end(error === undefined ? undefined : maskError(error));
-    };
-    const direct = events as Partial<BoundedIterator<unknown>>;
-    if (typeof direct.consume === 'function') {
-      direct.consume((event) => stopped || sink.next(payloadJson(event as object, key, args)), end);
-    } else {
-      void (async () => {
-        try {
-          for (let next = await events.next(); !next.done && !stopped; next = await events.next()) sink.next(payloadJson(next.value as object, key, args));
-          end();
-        } catch (error) {
-          end(error);
-        }
-      })();
-    }
-    return {
-      stop() {
-        if (stopped) return;
-        stopped = true;
-        void events.return?.();
-      },
-    };
+    return new Stream(source as AsyncIterableIterator<unknown>, sink, { key: keyOf(args), args, payloadJson, maskError });
   };
+}
+
+/**
+ * One open shared subscription: the consumer of its source, feeding its
+ * sink. A class, so an idle subscription holds one object, not a closure
+ * per callback.
+ */
+class Stream implements SharedStream, Consumer<unknown> {
+  private stopped = false;
+
+  constructor(
+    private readonly events: AsyncIterableIterator<unknown>,
+    private readonly sink: PayloadSink,
+    private readonly operation: {
+      key: string;
+      args: ExecutionArgs;
+      payloadJson: (event: object, key: string, args: ExecutionArgs) => string;
+      maskError: (error: unknown) => GraphQLError;
+    },
+  ) {
+    const direct = events as Partial<BoundedIterator<unknown>>;
+    if (typeof direct.consume === 'function') direct.consume(this);
+    else void this.pull();
+  }
+
+  onValue(event: unknown) {
+    const { key, args, payloadJson } = this.operation;
+    if (!this.stopped) this.sink.send(payloadJson(event as object, key, args));
+  }
+
+  onEnd(error?: unknown) {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.sink.end(error === undefined ? undefined : this.operation.maskError(error));
+  }
+
+  stop() {
+    if (this.stopped) return;
+    this.stopped = true;
+    void this.events.return?.();
+  }
+
+  /** A source that is not our bus's: read it, one event at a time. */
+  private async pull() {
+    try {
+      for (let next = await this.events.next(); !next.done && !this.stopped; next = await this.events.next()) this.onValue(next.value);
+      this.onEnd();
+    } catch (error) {
+      this.onEnd(error);
+    }
+  }
 }
 
 export type SharedSubscriptions = ReturnType<typeof createSharedSubscriptions>;

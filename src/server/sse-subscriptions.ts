@@ -65,7 +65,7 @@ class SseSink implements PayloadSink {
     res?.once('close', () => this.close());
   }
 
-  next(json: string) {
+  send(json: string) {
     this.write(nextFrame(json));
   }
 

@@ -6,7 +6,7 @@ import { ErrorCode, maskError, StateError } from '../errors.js';
 import { throttleLog, type Logger } from '../logger.js';
 import { useGraphQLWs } from './graphql-ws-adapter.js';
 import type { PreparedOperations } from './prepared-operations.js';
-import type { SharedSubscriptions } from './shared-subscriptions.js';
+import type { PayloadSink, SharedStream, SharedSubscriptions } from './shared-subscriptions.js';
 import { slowConsumerMessage, SlowConsumerGauge, type SlowConsumerLimits } from './slow-consumer.js';
 import { CoalescingWebSocket } from './write-coalescing.js';
 import { createPreparedMessages, type SocketProtocolState } from './ws-prepared.js';
@@ -36,66 +36,101 @@ function serverSocketClass(limits: SlowConsumerLimits, onCut: () => void) {
     /** graphql-ws's context for this socket, from onConnect. */
     protocolState: SocketProtocolState | undefined = undefined;
     private gauge: SlowConsumerGauge | undefined;
-    /** The socket's shared subscriptions, each ended by its callback when the socket is cut off. */
-    readonly subscriptions = new Set<(error: StateError) => void>();
+    /** The socket's shared subscriptions, cut off together when it does not keep up (made on first use). */
+    subscriptions: Set<SocketSubscription> | undefined;
 
     override afterFlush() {
-      if (this.subscriptions.size === 0) return;
+      if (!this.subscriptions?.size) return;
       const reason = (this.gauge ??= new SlowConsumerGauge(limits)).check(this.bufferedAmount);
       if (!reason) return;
-      for (const cut of [...this.subscriptions]) {
+      for (const subscription of [...this.subscriptions]) {
         onCut();
-        cut(new StateError(ErrorCode.RATE_LIMITED, slowConsumerMessage(reason)));
+        subscription.cut(new StateError(ErrorCode.RATE_LIMITED, slowConsumerMessage(reason)));
       }
     }
   };
 }
 type ServerSocket = InstanceType<ReturnType<typeof serverSocketClass>>;
 
+const DONE: IteratorResult<ExecutionResult> = Object.freeze({ value: undefined, done: true });
+
 /**
  * A shared subscription as graphql-ws iterates it: the iterator yields
  * nothing itself (frames go straight to the socket) and settles when the
  * stream ends: done when its source ends or the client completes it,
  * rejected (graphql-ws then sends an `error` frame, never `complete`) when
- * it is cut off.
+ * it is cut off. A class: an idle subscription is one object, not a closure
+ * per callback.
  */
-async function overSocket(shared: SharedSubscriptions, args: ExecutionArgs, socket: ServerSocket, id: string) {
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  const done: IteratorResult<ExecutionResult> = { value: undefined, done: true };
-  let cut: (error: StateError) => void = () => {};
-  let settle: (error?: unknown) => void = () => {};
-  let settled = false;
-  const ended = new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
-    settle = (error) => {
-      settled = true;
-      socket.subscriptions.delete(cut);
-      if (error === undefined) resolve(done);
-      else reject(error);
-    };
+class SocketSubscription implements PayloadSink, AsyncIterableIterator<ExecutionResult> {
+  private readonly prefix: string;
+  private stream: SharedStream | undefined;
+  private settled = false;
+  private resolve: (result: IteratorResult<ExecutionResult>) => void = () => {};
+  private reject: (error: unknown) => void = () => {};
+  private readonly ended = new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
   });
-  const opened = await shared(args, { next: (json) => socket.send(prefix + json + '}'), end: (error) => settle(error) });
-  if (!('stop' in opened)) return opened;
-  // The error first: once the iterator is settled, stopping the source cannot turn it into a plain `complete`.
-  cut = (error) => {
-    settle(error);
-    opened.stop();
-  };
-  if (!settled) socket.subscriptions.add(cut);
-  const stop = () => {
-    settle();
-    opened.stop();
-    return Promise.resolve(done);
-  };
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    next: () => ended,
-    return: stop,
-    throw: async (error?: unknown) => {
-      await stop();
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+
+  constructor(
+    private readonly socket: ServerSocket,
+    id: string,
+  ) {
+    this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  }
+
+  /** Opens the shared stream; an ExecutionResult when the subscribe resolver refused. */
+  async open(shared: SharedSubscriptions, args: ExecutionArgs): Promise<this | ExecutionResult> {
+    const opened = await shared(args, this);
+    if (!('stop' in opened)) return opened;
+    this.stream = opened;
+    if (!this.settled) (this.socket.subscriptions ??= new Set()).add(this);
+    return this;
+  }
+
+  /** The sink: one event's `next` frame. */
+  send(json: string) {
+    this.socket.send(this.prefix + json + '}');
+  }
+
+  /** The iterator graphql-ws reads: it settles when the stream ends. */
+  next() {
+    return this.ended;
+  }
+
+  end(error?: unknown) {
+    this.settle(error);
+  }
+
+  /** Cut off: the error first, so stopping the source cannot turn it into a plain `complete`. */
+  cut(error: StateError) {
+    this.settle(error);
+    this.stream?.stop();
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.settle();
+    this.stream?.stop();
+    return Promise.resolve(DONE);
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  private settle(error?: unknown) {
+    if (this.settled) return;
+    this.settled = true;
+    this.socket.subscriptions?.delete(this);
+    if (error === undefined) this.resolve(DONE);
+    else this.reject(error);
+  }
 }
 
 export interface WebSocketOptions {
@@ -185,7 +220,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
                       // graphql-ws keeps these args for the subscription's life; yoga's
                       // per-operation closures in rootValue are not needed past this point.
                       (a as { rootValue?: unknown }).rootValue = undefined;
-                      return overSocket(shared, { ...a }, socket, id);
+                      return new SocketSubscription(socket, id).open(shared, { ...a });
                     }
                   : enveloped.subscribe,
             },

@@ -40,7 +40,7 @@ describe('bounded iterator', () => {
     it.push(1);
     const seen: number[] = [];
     let ended = 0;
-    it.consume((v) => seen.push(v), () => ended++);
+    it.consume({ onValue: (v) => seen.push(v), onEnd: () => ended++ });
     it.push(2);
     it.push(3);
     expect(seen).toEqual([1, 2, 3]);

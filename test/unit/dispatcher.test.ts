@@ -9,13 +9,13 @@ function audience(count: number, clock: { t: number }, cost = 0) {
   const ended: Array<StateError | undefined | 'open'> = Array.from({ length: count }, () => 'open');
   const subscribers: Subscriber[] = got.map((seen, i) => {
     const iterator = createBoundedIterator<unknown>(1000, () => {});
-    iterator.consume(
-      (value) => {
+    iterator.consume({
+      onValue: (value) => {
         clock.t += cost;
         seen.push(value as number);
       },
-      (error) => (ended[i] = error),
-    );
+      onEnd: (error) => (ended[i] = error),
+    });
     return { iterator, filter: undefined };
   });
   const target: Audience = { subscribers, shedAt: -Infinity };
