@@ -146,6 +146,7 @@ console.log(line('metric', 'value', 'target', 'met'));
 console.log(`|${'-'.repeat(w.name + 2)}|${'-'.repeat(w.value + 2)}:|${'-'.repeat(w.target + 2)}|------|`);
 for (const r of rows) console.log(line(r.name, r.value, r.target, r.ok));
 if (repeat > 1) console.log(`\nthroughput numbers and ratios: medians of ${repeat} rounds (bench/results: rounds)`);
+for (const [name, values] of Object.entries(series)) console.log(`${name} by round: ${values.map((v) => format(v)).join(' ')}`);
 
 const out = new URL(`./results/${quick ? 'quick' : only ? 'partial' : 'latest'}.json`, import.meta.url);
 writeFileSync(

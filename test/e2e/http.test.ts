@@ -80,6 +80,29 @@ describe('GraphQL over HTTP', () => {
     expect((await gql(url, '{ connectionStates(userIds: ["ok"]) { state } }')).data).toEqual({ connectionStates: [{ state: 'OFFLINE' }] });
   });
 
+  it('delivers subscriptions over Server-Sent Events by GET too (EventSource), on the shared path', async () => {
+    const { url, app } = await start('memory');
+    const controller = new AbortController();
+    const query = encodeURIComponent('subscription { presenceChanged(userIds: ["u2"]) { userId state } }');
+    const response = await fetch(`${url}?query=${query}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    while (app.state.bus.activeSubscriptions() < 1) await new Promise((r) => setTimeout(r, 10));
+    await gql(url, CONNECT, { input: { sessionId: 's2', userId: 'u2' } });
+    let text = '';
+    while (!text.includes('"presenceChanged"')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    expect(text.startsWith(':\n\n')).toBe(true);
+    expect(text).toContain('event: next\ndata: {"data":{"presenceChanged":{"userId":"u2","state":"ONLINE"}}}\n\n');
+    controller.abort();
+    // The client went away: its subscription is released.
+    while (app.state.bus.activeSubscriptions() > 0) await new Promise((r) => setTimeout(r, 10));
+  });
+
   it('delivers subscriptions over Server-Sent Events', async () => {
     const { url, app } = await start('memory');
     const controller = new AbortController();

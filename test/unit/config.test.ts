@@ -12,7 +12,18 @@ describe('loadConfig', () => {
       studyTimezone: 'Asia/Seoul',
       studyRetentionDays: 35,
       production: false,
+      subscriptionMaxLagMs: 5000,
+      subscriptionMaxBufferedBytes: 1_048_576,
+      limits: expect.objectContaining({ maxJsonDepth: 64 }),
     });
+  });
+
+  it('reads the delivery safety nets and the JSON depth bound, within their ranges', () => {
+    const config = loadConfig({ SUBSCRIPTION_MAX_LAG_MS: '250', SUBSCRIPTION_MAX_BUFFERED_BYTES: '262144', MAX_JSON_DEPTH: '16' });
+    expect(config).toMatchObject({ subscriptionMaxLagMs: 250, subscriptionMaxBufferedBytes: 262_144, limits: expect.objectContaining({ maxJsonDepth: 16 }) });
+    expect(() => loadConfig({ SUBSCRIPTION_MAX_LAG_MS: '10' })).toThrow(/SUBSCRIPTION_MAX_LAG_MS must be between 100 and 600000/);
+    expect(() => loadConfig({ SUBSCRIPTION_MAX_BUFFERED_BYTES: '1000' })).toThrow(/SUBSCRIPTION_MAX_BUFFERED_BYTES must be between 131072/);
+    expect(() => loadConfig({ MAX_JSON_DEPTH: '2' })).toThrow(/MAX_JSON_DEPTH must be between 8 and 10000/);
   });
 
   it('reads every variable', () => {
