@@ -106,6 +106,11 @@ export function createDispatcher(options: DispatcherOptions = {}) {
         if (delivered > 0) onDelivered(delivered);
         if (job.next < job.subscribers.length) return schedule();
         jobs[head++] = undefined;
+        // Under lasting overload the queue never empties: drop the delivered front now and then.
+        if (head >= 1024 && head * 2 >= jobs.length) {
+          jobs.splice(0, head);
+          head = 0;
+        }
       }
       jobs.length = 0;
       head = 0;

@@ -76,3 +76,18 @@ describe('dispatcher', () => {
     expect(ended.slice(0, firstCut).length).toBeGreaterThan(0);
   });
 });
+
+describe('dispatcher queue', () => {
+  it('keeps only what still waits while it never empties', async () => {
+    const clock = { t: 0 };
+    const d = createDispatcher({ sliceMs: 10, maxLagMs: 1e9, now: () => clock.t });
+    const { target, got } = audience(1, clock, 1);
+    for (let round = 0; round < 300; round++) {
+      for (let i = 0; i < 20; i++) d.dispatch(target, round * 20 + i);
+      await turn();
+      expect(d.waiting()).toBeLessThan(20 * 300);
+    }
+    while (d.waiting() > 0) await turn();
+    expect(got[0]).toEqual(Array.from({ length: 6_000 }, (_, i) => i));
+  });
+});
