@@ -23,6 +23,7 @@ import { memory } from './scenarios/memory.js';
 import { overload } from './scenarios/overload.js';
 import { sseBurst } from './scenarios/sse-burst.js';
 import { sseSoak } from './scenarios/sse-soak.js';
+import { startup } from './scenarios/startup.js';
 
 export interface BenchContext {
   quick: boolean;
@@ -57,6 +58,7 @@ const targets: Record<string, [string, number]> = {
   sse_soak_heap_growth_second_half_mb: ['<=', 1],
   overload_mutation_p99_ms: ['<=', 500],
   overload_delivery_lag_max_ms: ['<=', 10_000],
+  startup_compiled_ms: ['<=', 2_000],
 };
 const series: Record<string, number[]> = {};
 
@@ -84,7 +86,7 @@ const contextFor = (redisUrl: string): BenchContext => ({
   },
 });
 
-const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload };
+const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup };
 const ratiosOf = (metrics: Record<string, number>) => {
   const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
   const all: Record<string, number | undefined> = {
