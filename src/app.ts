@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createMetrics, METRICS_PATH, serveMetrics } from './metrics.js';
 import { limitBody } from './server/body-limit.js';
+import { HEALTH_PATH, READINESS_PATH, serveHealth } from './server/health.js';
 import { createContextFactory } from './server/caller-context.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createFastPath } from './server/fast-http.js';
@@ -60,7 +61,6 @@ export async function buildApp(
   const slowConsumers = { maxBufferedBytes: config.subscriptionMaxBufferedBytes, maxLagMs: config.subscriptionMaxLagMs };
   const yoga = createYogaServer(
     config,
-    state,
     context,
     logger,
     sharedSse ? [useSharedSse({ shared, limits: slowConsumers, onCut: () => metrics.slowReader('sse') })] : [],
@@ -70,7 +70,10 @@ export async function buildApp(
   const fast = fastPath ? createFastPath(yoga, mask, prepared) : null;
   const server = createServer(
     limitBody({ maxBytes: config.limits.maxBodyBytes, maxJsonDepth: config.limits.maxJsonDepth }, (req, res) => {
-      if (req.url === METRICS_PATH && req.method === 'GET') return void serveMetrics(metrics, authenticate, req, res);
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        if (req.url === METRICS_PATH) return void serveMetrics(metrics, authenticate, req, res);
+        if (req.url === HEALTH_PATH || req.url === READINESS_PATH) return void serveHealth(state, req, res);
+      }
       return fast ? fast(req, res, () => yoga(req, res)) : yoga(req, res);
     }),
   );

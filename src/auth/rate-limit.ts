@@ -9,9 +9,11 @@ export interface RateLimiter {
 
 export const RATE_WINDOW_MS = 60_000;
 
-export const rateLimited = () => {
-  const error = new StateError(ErrorCode.RATE_LIMITED, 'too many requests; slow down and retry in a minute');
-  Object.assign(error.extensions, { http: { status: 429 } });
+/** Over the limit at `now`: HTTP 429 with Retry-After, the seconds until the window ends (also in `retryAfterSeconds`). */
+export const rateLimited = (now: number) => {
+  const retryAfterSeconds = Math.max(1, Math.ceil((RATE_WINDOW_MS - (now % RATE_WINDOW_MS)) / 1000));
+  const error = new StateError(ErrorCode.RATE_LIMITED, `too many requests; retry in ${retryAfterSeconds} s`);
+  Object.assign(error.extensions, { retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } });
   return error;
 };
 

@@ -29,7 +29,8 @@ export function createContextFactory(authenticate: Authenticate, state: StateRun
       : (initial.request?.headers.get('authorization') ?? initial.req?.headers.authorization);
     const caller = await authenticate(authorization);
     const limit = limitOf(caller);
-    if (limit > 0 && (await state.rateLimiter.hit(callerName(caller), clock.now())) > limit) throw rateLimited();
+    const now = clock.now();
+    if (limit > 0 && (await state.rateLimiter.hit(callerName(caller), now)) > limit) throw rateLimited(now);
     return { state: state.service, caller };
   };
 }

@@ -33,15 +33,17 @@ const isPlain = (p: unknown): p is Params => {
 
 /**
  * yoga's answer for application/json: status is the highest non-spec
- * `http.status` an error asks for, else 200; `http` is not sent; the result's own serializer
+ * `http.status` an error asks for, else 200, with the headers errors ask for (Retry-After); `http` is not sent; the result's own serializer
  * (graphql-jit's, when it made one) writes it.
  */
 function respond(res: ServerResponse, result: ExecutionResult & { stringify?: (r: unknown) => string }) {
   let status = 200;
+  const headers: Record<string, string | number> = {};
   const errors = result.errors?.map((error) => {
-    const { http, ...extensions } = (error.extensions ?? {}) as { http?: { status?: number; spec?: boolean } };
+    const { http, ...extensions } = (error.extensions ?? {}) as { http?: { status?: number; spec?: boolean; headers?: Record<string, string> } };
     // GraphQL-over-HTTP statuses (spec) are for graphql-response+json clients only.
     if (http?.status && !http.spec && http.status > status) status = http.status;
+    Object.assign(headers, http?.headers);
     return new GraphQLError(error.message, {
       nodes: error.nodes,
       source: error.source,
@@ -52,7 +54,7 @@ function respond(res: ServerResponse, result: ExecutionResult & { stringify?: (r
   });
   const sanitized = errors ? { ...result, errors } : result;
   const body = (result.stringify ?? JSON.stringify)(sanitized);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 

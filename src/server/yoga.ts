@@ -2,14 +2,13 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { callerName } from '../auth/caller.js';
-import { createYoga, isAsyncIterable, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { ErrorCode, maskError, withoutSuggestions } from '../errors.js';
 import { jsonDepthExceeds, tooDeepMessage } from '../json-depth.js';
 import type { Logger } from '../logger.js';
 import type { Context } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
-import type { StateRuntime } from '../state/create-state.js';
 import type { InitialContext } from './caller-context.js';
 import { releaseScopeCacheAfterExecute } from './scope-cache.js';
 
@@ -128,9 +127,9 @@ export const maskAndLog = (logger: Logger, production = false) => (error: unknow
   return masked;
 };
 
+/** yoga for HTTP and SSE; /health, /readiness and /metrics are answered before it (app.ts). */
 export function createYogaServer(
   config: Config,
-  state: StateRuntime,
   context: (initial: InitialContext) => Promise<Context>,
   logger: Logger,
   extraPlugins: Plugin[] = [],
@@ -151,7 +150,6 @@ export function createYogaServer(
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: config.production ? false : { subscriptionsProtocol: 'WS', title: 'state-server' },
     maskedErrors: { maskError: maskAndLog(logger, config.production) },
@@ -175,7 +173,6 @@ export function createYogaServer(
       ...armor.protect().plugins,
       ...(config.production ? [noIntrospection, noSuggestions] : []),
       releaseScopeCacheAfterExecute,
-      useReadinessCheck({ endpoint: '/readiness', check: () => state.service.ready() }),
       ...extraPlugins,
     ],
   });

@@ -52,8 +52,10 @@ describe('GraphQL over HTTP', () => {
 
   it('answers /health and /readiness', async () => {
     const { base } = await start('memory');
-    expect((await fetch(`${base}/health`)).status).toBe(200);
-    expect((await fetch(`${base}/readiness`)).status).toBe(200);
+    const health = await fetch(`${base}/health`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok', engine: 'memory' }]);
+    const readiness = await fetch(`${base}/readiness`);
+    expect([readiness.status, await readiness.json()]).toEqual([200, { status: 'ready', engine: 'memory' }]);
   });
 
   it('gives bad input a stable code and keeps serving', async () => {

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
+import { manualClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import WebSocket from 'ws';
 import { collect } from '../utils/collect.js';
@@ -110,5 +111,22 @@ describe('request limits', () => {
     expect(limited.status).toBe(429);
     // Limits are per caller.
     expect(codeOf(await gql(a.url, '{ studyTime(userId: "carol") { seconds } }', undefined, carol))).toBeUndefined();
+  });
+
+  it('answers 429 with Retry-After, the seconds left in the window, on both HTTP paths', async () => {
+    const at = 60_000 * 29_000_000 + 45_500; // 45.5 s into a one-minute window
+    const server = await start('memory', { auth: authConfig(), ...limits({ userRequestsPerMinute: 1 }) }, manualClock(at));
+    const alice = bearer(await userToken({ sub: 'alice', guilds: ['g1'] }));
+    const body = JSON.stringify({ query: '{ studyTime(userId: "alice") { seconds } }' });
+    const post = (accept: string) => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept, ...alice }, body });
+    expect((await post('application/json')).status).toBe(200);
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const limited = await post(accept);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('15');
+      const { errors } = (await limited.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      expect(errors[0]).toMatchObject({ message: 'too many requests; retry in 15 s', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 15 } });
+      expect(errors[0]!.extensions.http).toBeUndefined();
+    }
   });
 });

@@ -15,8 +15,10 @@ describe.skipIf(!redisUrl)('when Redis fails', () => {
     expect(Date.now() - began).toBeLessThan(1_000);
     expect(codeOf(response)).toBe('STATE_UNAVAILABLE');
     expect(JSON.stringify(response)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
-    expect((await fetch(`${server.base}/readiness`)).status).toBe(503);
-    expect((await fetch(`${server.base}/health`)).status).toBe(200);
+    const readiness = await fetch(`${server.base}/readiness`);
+    expect([readiness.status, await readiness.json()]).toEqual([503, { status: 'unavailable', engine: 'redis', redis: 'unreachable' }]);
+    const health = await fetch(`${server.base}/health`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok', engine: 'redis' }]);
   });
 
   it.skipIf(!hasRedisServerBinary())('recovers once Redis comes back, and subscriptions deliver again', async () => {
