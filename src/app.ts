@@ -52,7 +52,10 @@ export async function buildApp(
   metrics.watch(state.bus);
   const authenticate = createAuthenticator(config.auth);
   if (!config.auth.enabled) {
-    logger.warn('auth is off: no SERVICE_TOKENS or JWT settings, so every caller has full access (development only)');
+    logger.warn('auth is off: no SERVICE_TOKENS or JWT settings, so every caller has full access (development only)', {
+      host: config.host,
+      note: config.host === '127.0.0.1' ? 'listening on 127.0.0.1 only; set HOST to listen elsewhere' : 'HOST makes this open server reachable from other machines',
+    });
   }
   const context = createContextFactory(authenticate, state, config.limits, clock);
   const mask = maskAndLog(logger, config.production);

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 export interface Config {
   /** HTTP port for GraphQL, WebSocket, SSE and health. @default 4000 */
   readonly port: number;
-  /** Interface to listen on. @default '0.0.0.0' */
+  /** Interface to listen on. @default '0.0.0.0' with auth on; '127.0.0.1' with auth off (an open server is reachable only from this machine unless HOST says otherwise) */
   readonly host: string;
   /** Redis connection URL; unset selects the in-memory engine. */
   readonly redisUrl: string | undefined;
@@ -206,9 +206,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[\x21-\x7e]{0,64}$/.test(keyPrefix)) {
     throw new ConfigError('KEY_PREFIX must be at most 64 printable ASCII characters without spaces');
   }
+  const access = auth(env, production);
   return Object.freeze({
     port: integer(env, 'PORT', 4000, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || (access.enabled ? '0.0.0.0' : '127.0.0.1'),
     redisUrl: redisUrl(env),
     keyPrefix,
     presenceRetentionSeconds: integer(env, 'PRESENCE_RETENTION_SECONDS', 7 * 24 * 3600, 1, 10 * 365 * 86400),
@@ -222,7 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
     production,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
-    auth: auth(env, production),
+    auth: access,
     limits: limits(env),
     reliability: Object.freeze({
       nodeLeaseSeconds: integer(env, 'NODE_LEASE_SECONDS', 30, 1, 3600),

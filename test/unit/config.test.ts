@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('listens on 127.0.0.1 when auth is off, everywhere when it is on, and where HOST says in either case', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ SERVICE_TOKENS: 'chat:0123456789abcdef0123' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '10.1.2.3', SERVICE_TOKENS: 'chat:0123456789abcdef0123' }).host).toBe('10.1.2.3');
+  });
+
   it('reads the delivery safety nets and the JSON depth bound, within their ranges', () => {
     const config = loadConfig({ SUBSCRIPTION_MAX_LAG_MS: '250', SUBSCRIPTION_MAX_BUFFERED_BYTES: '262144', MAX_JSON_DEPTH: '16' });
     expect(config).toMatchObject({ subscriptionMaxLagMs: 250, subscriptionMaxBufferedBytes: 262_144, limits: expect.objectContaining({ maxJsonDepth: 16 }) });
