@@ -184,52 +184,109 @@ function auth(env: Env, production: boolean): AuthConfig {
   });
 }
 
-function limits(env: Env): Limits {
+/** Reads one setting; a bad one is noted and its default used, so that every problem is reported at once. */
+type Check = <T>(fallback: T, read: () => T) => T;
+/** An integer setting, checked. */
+type Int = (name: string, fallback: number, min: number, max: number) => number;
+
+function limits(int: Int): Limits {
   return Object.freeze({
-    maxDepth: integer(env, 'MAX_DEPTH', 10, 1, 100),
-    maxAliases: integer(env, 'MAX_ALIASES', 15, 0, 1000),
-    maxCost: integer(env, 'MAX_COST', 5000, 1, 1_000_000),
-    maxTokens: integer(env, 'MAX_TOKENS', 2000, 10, 1_000_000),
-    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
-    wsMaxPayloadBytes: integer(env, 'WS_MAX_PAYLOAD_BYTES', 1_048_576, 1024, 100 * 1_048_576),
-    maxSubscriptionsPerSocket: integer(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
-    userRequestsPerMinute: integer(env, 'RATE_LIMIT_USER_PER_MINUTE', 600, 0, 10_000_000),
-    serviceRequestsPerMinute: integer(env, 'RATE_LIMIT_SERVICE_PER_MINUTE', 0, 0, 10_000_000),
-    maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 64, 8, 10_000),
+    maxDepth: int('MAX_DEPTH', 10, 1, 100),
+    maxAliases: int('MAX_ALIASES', 15, 0, 1000),
+    maxCost: int('MAX_COST', 5000, 1, 1_000_000),
+    maxTokens: int('MAX_TOKENS', 2000, 10, 1_000_000),
+    maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    maxSubscriptionsPerSocket: int('MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+    userRequestsPerMinute: int('RATE_LIMIT_USER_PER_MINUTE', 600, 0, 10_000_000),
+    serviceRequestsPerMinute: int('RATE_LIMIT_SERVICE_PER_MINUTE', 0, 0, 10_000_000),
+    maxJsonDepth: int('MAX_JSON_DEPTH', 64, 8, 10_000),
   });
 }
 
-/** Reads and validates the configuration; throws ConfigError naming the bad variable. */
+/** Every variable the server reads. */
+export const SETTINGS = [
+  'PORT', 'HOST', 'REDIS_URL', 'KEY_PREFIX', 'PRESENCE_RETENTION_SECONDS', 'STUDY_DAY_START', 'STUDY_TIMEZONE',
+  'STUDY_RETENTION_DAYS', 'STUDY_CLOSE_DELAY_SECONDS', 'SUBSCRIPTION_BUFFER_SIZE', 'SUBSCRIPTION_MAX_LAG_MS',
+  'SUBSCRIPTION_MAX_BUFFERED_BYTES', 'REDIS_COMMAND_TIMEOUT_MS', 'NODE_ENV', 'LOG_LEVEL', 'SERVICE_TOKENS', 'JWT_SECRET',
+  'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'MAX_DEPTH', 'MAX_ALIASES', 'MAX_COST', 'MAX_TOKENS', 'MAX_BODY_BYTES',
+  'WS_MAX_PAYLOAD_BYTES', 'MAX_SUBSCRIPTIONS_PER_SOCKET', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_SERVICE_PER_MINUTE',
+  'MAX_JSON_DEPTH', 'NODE_LEASE_SECONDS', 'SESSION_MAX_AGE_SECONDS', 'TOMBSTONE_SECONDS', 'PRESENCE_GRACE_MS',
+] as const;
+
+/** Edit distance (insertions, deletions, substitutions, swaps of neighbours). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * Variables that look like a misspelt setting (REDIS_URI, STUDY_TIMEZON): one
+ * warning each, naming the closest setting. A misspelt REDIS_URL would
+ * otherwise start the memory engine without a word.
+ */
+export function settingWarnings(env: Env = process.env): string[] {
+  const known = new Set<string>(SETTINGS);
+  const warnings: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (known.has(name) || name.length < 6 || !/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
+    const [closest, far] = SETTINGS.map((s) => [s, distance(name, s)] as const).reduce((a, b) => (b[1] < a[1] ? b : a));
+    if (far <= 2) warnings.push(`${name} is not a setting; did you mean ${closest}?`);
+  }
+  return warnings;
+}
+
+/** Reads and validates the configuration; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const check: Check = (fallback, read) => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
+  const int: Int = (name, fallback, min, max) => check(fallback, () => integer(env, name, fallback, min, max));
   const keyPrefix = env.KEY_PREFIX ?? 'ss:';
   const production = env.NODE_ENV === 'production';
-  if (!/^[\x21-\x7e]{0,64}$/.test(keyPrefix)) {
-    throw new ConfigError('KEY_PREFIX must be at most 64 printable ASCII characters without spaces');
-  }
-  const access = auth(env, production);
-  return Object.freeze({
-    port: integer(env, 'PORT', 4000, 0, 65535),
+  if (!/^[\x21-\x7e]{0,64}$/.test(keyPrefix)) problems.push('KEY_PREFIX must be at most 64 printable ASCII characters without spaces');
+  const open = { serviceTokens: new Map<string, string>(), jwtSecret: undefined, jwtPublicKey: undefined, jwtIssuer: undefined, jwtAudience: undefined, enabled: false };
+  const access = check<AuthConfig>(open, () => auth(env, production));
+  const config: Config = Object.freeze({
+    port: int('PORT', 4000, 0, 65535),
     host: env.HOST || (access.enabled ? '0.0.0.0' : '127.0.0.1'),
-    redisUrl: redisUrl(env),
+    redisUrl: check(undefined, () => redisUrl(env)),
     keyPrefix,
-    presenceRetentionSeconds: integer(env, 'PRESENCE_RETENTION_SECONDS', 7 * 24 * 3600, 1, 10 * 365 * 86400),
-    studyDayStart: dayStart(env),
-    studyTimezone: timezone(env),
-    studyRetentionDays: integer(env, 'STUDY_RETENTION_DAYS', 35, 1, 3650),
-    studyCloseDelaySeconds: integer(env, 'STUDY_CLOSE_DELAY_SECONDS', 0, 0, 86_400),
-    subscriptionBufferSize: integer(env, 'SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
-    subscriptionMaxLagMs: integer(env, 'SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
-    subscriptionMaxBufferedBytes: integer(env, 'SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
-    redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
+    presenceRetentionSeconds: int('PRESENCE_RETENTION_SECONDS', 7 * 24 * 3600, 1, 10 * 365 * 86400),
+    studyDayStart: check('05:00', () => dayStart(env)),
+    studyTimezone: check('Asia/Seoul', () => timezone(env)),
+    studyRetentionDays: int('STUDY_RETENTION_DAYS', 35, 1, 3650),
+    studyCloseDelaySeconds: int('STUDY_CLOSE_DELAY_SECONDS', 0, 0, 86_400),
+    subscriptionBufferSize: int('SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
+    subscriptionMaxLagMs: int('SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
+    subscriptionMaxBufferedBytes: int('SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
     production,
-    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    logLevel: check('info' as const, () => oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const)),
     auth: access,
-    limits: limits(env),
+    limits: limits(int),
     reliability: Object.freeze({
-      nodeLeaseSeconds: integer(env, 'NODE_LEASE_SECONDS', 30, 1, 3600),
-      sessionMaxAgeSeconds: integer(env, 'SESSION_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400),
-      tombstoneSeconds: integer(env, 'TOMBSTONE_SECONDS', 600, 1, 86_400),
-      presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 0, 0, 600_000),
+      nodeLeaseSeconds: int('NODE_LEASE_SECONDS', 30, 1, 3600),
+      sessionMaxAgeSeconds: int('SESSION_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400),
+      tombstoneSeconds: int('TOMBSTONE_SECONDS', 600, 1, 86_400),
+      presenceGraceMs: int('PRESENCE_GRACE_MS', 0, 0, 600_000),
     }),
   });
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  return config;
 }

@@ -1,5 +1,5 @@
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, settingWarnings } from './config.js';
 import { createLogger } from './logger.js';
 
 async function main() {
@@ -12,6 +12,7 @@ async function main() {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  for (const warning of settingWarnings()) logger.warn(warning);
   const app = await buildApp(config, { logger });
   const { url } = await app.start();
   logger.info('state-server listening', { url, engine: app.state.engine, keyPrefix: config.keyPrefix });

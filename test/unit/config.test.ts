@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, settingWarnings } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('has documented defaults and selects the memory engine without REDIS_URL', () => {
@@ -75,6 +75,19 @@ describe('loadConfig', () => {
     ['WS_MAX_PAYLOAD_BYTES', 'big', /WS_MAX_PAYLOAD_BYTES must be an integer/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'abc', STUDY_DAY_START: '25:00', MAX_DEPTH: '0', LOG_LEVEL: 'loud' })).toThrow(
+      'PORT must be an integer, got "abc"; STUDY_DAY_START must be HH:MM (00:00-23:59), got "25:00"; LOG_LEVEL must be one of debug, info, warn, error, silent, got "loud"; MAX_DEPTH must be between 1 and 100, got 0',
+    );
+  });
+
+  it('names the closest setting for a variable that looks misspelt, and leaves other variables alone', () => {
+    expect(settingWarnings({ REDIS_URI: 'redis://x', STUDY_TIMEZON: 'UTC', PATH: '/bin', HOSTNAME: 'h', NODE_OPTIONS: '', REDIS_URL: 'redis://y' })).toEqual([
+      'REDIS_URI is not a setting; did you mean REDIS_URL?',
+      'STUDY_TIMEZON is not a setting; did you mean STUDY_TIMEZONE?',
+    ]);
   });
 
   it('refuses to start in production without service tokens, and never echoes a token', () => {
