@@ -41,7 +41,8 @@ export function useGraphQLWs(options: ServerOptions<Record<string, unknown> | un
   const { maxJsonDepth, keepAliveMs = 12_000, take, log } = adapter;
   const server = makeServer(options);
   wss.options.handleProtocols = handleProtocols;
-  wss.on('error', (error) => log.error('websocket-server', 'websocket server error', { error: error.message }));
+  // ws re-emits the HTTP server's own errors here (a port in use): app.start reports those; without a listener ws would throw.
+  wss.on('error', () => {});
 
   // Per server, not per socket: an idle socket should cost as little as it can.
   function onError(error: Error) {

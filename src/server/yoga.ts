@@ -198,7 +198,8 @@ export function createYogaServer(
       debug: (...args) => logger.debug(String(args[0])),
       info: (...args) => logger.info(String(args[0])),
       warn: (...args) => logger.warn(String(args[0])),
-      error: (...args) => logger.error(String(args[0])),
+      // yoga logs the GraphQL errors it answers (a GET without a query, a bad body): the caller's mistakes, not ours.
+      error: (...args) => (args[0] instanceof GraphQLError ? logger.debug(args[0].message) : logger.error(String(args[0]))),
     },
     plugins: [
       checkGetParams(limits.maxJsonDepth),
