@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { listeningUrl } from '../../test/utils/server-process.js';
 import { percentile } from '../lib.js';
 import type { BenchContext } from '../run.js';
 
@@ -8,15 +9,7 @@ async function timeToHealth(args: string[], env: Record<string, string>): Promis
   const began = performance.now();
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.on('data', (chunk) => {
-        text += chunk;
-        const match = /"url":"([^"]+)"/.exec(text);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-    });
+    const url = await listeningUrl(child);
     for (;;) {
       const ok = await fetch(url.replace('/graphql', '/health')).then((r) => r.ok, () => false);
       if (ok) return performance.now() - began;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisUrl, uniquePrefix } from '../utils/engines.js';
 import { CONNECT } from '../utils/operations.js';
+import { listeningUrl } from '../utils/server-process.js';
 import { gql } from '../utils/server.js';
 
 /** What `npm start` runs: the build of scripts/build.mjs, in a directory of its own so a stale dist/ cannot hide a break. */
@@ -20,15 +21,7 @@ describe.skipIf(!redisUrl)('the compiled server (npm start)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        child.stdout!.on('data', (chunk) => {
-          text += chunk;
-          const match = /"url":"([^"]+)"/.exec(text);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${text}`)));
-      });
+      const url = await listeningUrl(child);
       const connected = await gql(url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
       expect(connected.data?.connectSession).toMatchObject({ changed: true, connection: { state: 'ONLINE', sessionCount: 1 } });
     } finally {

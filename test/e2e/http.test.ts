@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { CONNECT, DISCONNECT, JOIN, STATES } from '../utils/operations.js';
 import { codeOf, gql, useServers } from '../utils/server.js';
 
+/** Reads a response body until its text contains `marker` (or it ends). */
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, marker: string) {
+  let text = '';
+  while (!text.includes(marker)) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
+  return text;
+}
+
 describe('GraphQL over HTTP', () => {
   const { start } = useServers();
 
@@ -92,12 +103,7 @@ describe('GraphQL over HTTP', () => {
     const reader = response.body!.getReader();
     while (app.state.bus.activeSubscriptions() < 1) await new Promise((r) => setTimeout(r, 10));
     await gql(url, CONNECT, { input: { sessionId: 's2', userId: 'u2' } });
-    let text = '';
-    while (!text.includes('"presenceChanged"')) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      text += new TextDecoder().decode(chunk.value);
-    }
+    const text = await readUntil(reader, '"presenceChanged"');
     expect(text.startsWith(':\n\n')).toBe(true);
     expect(text).toContain('event: next\ndata: {"data":{"presenceChanged":{"userId":"u2","state":"ONLINE"}}}\n\n');
     controller.abort();
@@ -120,12 +126,7 @@ describe('GraphQL over HTTP', () => {
     while (app.state.bus.activeSubscriptions() < 1) await new Promise((r) => setTimeout(r, 10));
 
     await gql(url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
-    let text = '';
-    while (!text.includes('"presenceChanged"')) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      text += new TextDecoder().decode(chunk.value);
-    }
+    const text = await readUntil(reader, '"presenceChanged"');
     controller.abort();
     const data = text.split('\n').find((line) => line.startsWith('data:') && line.includes('presenceChanged'));
     expect(JSON.parse(data!.slice(5))).toEqual({ data: { presenceChanged: { userId: 'u1', state: 'ONLINE' } } });
