@@ -7,6 +7,13 @@ import type { Caller } from './caller.js';
 
 export type Authenticate = (authorization: unknown) => Promise<Caller>;
 
+/**
+ * The token of graphql-ws `connectionParams`: `authorization`, or
+ * `Authorization` as GraphiQL's Headers editor (merged into them) writes it.
+ */
+export const connectionAuthorization = (params: Readonly<Record<string, unknown>> | undefined) =>
+  params?.authorization ?? params?.Authorization;
+
 /** UNAUTHENTICATED with HTTP 401; the message never repeats the token. */
 export const unauthenticated = (message: string) => {
   const error = new StateError(ErrorCode.UNAUTHENTICATED, message);

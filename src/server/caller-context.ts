@@ -1,4 +1,4 @@
-import type { Authenticate } from '../auth/authenticate.js';
+import { connectionAuthorization, type Authenticate } from '../auth/authenticate.js';
 import { callerName, type Caller } from '../auth/caller.js';
 import { rateLimited } from '../auth/rate-limit.js';
 import type { Clock } from '../clock.js';
@@ -25,7 +25,7 @@ export function createContextFactory(authenticate: Authenticate, state: StateRun
 
   return async (initial: InitialContext): Promise<Context> => {
     const authorization = initial.connectionParams
-      ? initial.connectionParams.authorization
+      ? connectionAuthorization(initial.connectionParams)
       : (initial.request?.headers.get('authorization') ?? initial.req?.headers.authorization);
     const caller = await authenticate(authorization);
     const limit = limitOf(caller);

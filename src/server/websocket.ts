@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { WebSocketServer } from 'ws';
-import type { Authenticate } from '../auth/authenticate.js';
+import { connectionAuthorization, type Authenticate } from '../auth/authenticate.js';
 import { ErrorCode, maskError, StateError } from '../errors.js';
 import { throttleLog, type Logger } from '../logger.js';
 import { useGraphQLWs } from './graphql-ws-adapter.js';
@@ -169,7 +169,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
       // A refused token closes the socket with 4403 before any operation runs.
       onConnect: async (ctx) => {
         try {
-          await authenticate(ctx.connectionParams?.authorization);
+          await authenticate(connectionAuthorization(ctx.connectionParams));
           (ctx.extra.socket as ServerSocket).protocolState = ctx;
           return true;
         } catch {

@@ -129,6 +129,15 @@ describe('callers and what they may do', () => {
     expect(await closeCodeOf(server, { authorization: `Bearer ${await userToken({ sub: 'a', expiresIn: -5 })}` })).toBe(4403);
   });
 
+  it('takes the WebSocket token as Authorization too, as GraphiQL\'s Headers editor writes it', async () => {
+    const server = await secured();
+    const client = wsClient(server, { Authorization: `Bearer ${SERVICE_TOKEN}` });
+    const room = await subscribe(server, client, 'subscription { roomEvents(roomId: "r1") { type } }');
+    const published = await collect(client.iterate({ query: 'mutation { publishRoomEvent(input: { type: KICK_OUT, roomId: "r1", userId: "u1" }) { type } }' })).take(1);
+    expect(published[0]?.errors).toBeUndefined();
+    expect((await room.take(1))[0]?.data).toEqual({ roomEvents: { type: 'KICK_OUT' } });
+  });
+
   it('checks scopes on each WebSocket subscription and keeps the socket for the allowed ones', async () => {
     const server = await secured();
     const token = await userToken({ sub: 'alice', guilds: ['g1'] });
