@@ -85,7 +85,6 @@ export async function buildApp(
     maxOperations: config.limits.maxSubscriptionsPerSocket,
     authenticate,
     logger,
-    maskError: mask,
     prepared,
     shared,
     slowConsumers,

@@ -44,8 +44,6 @@ export interface EventBusOptions extends Pick<DispatcherOptions, 'maxLagMs' | 'o
   subscribeTimeoutMs?: number;
 }
 
-const SUBSCRIBED = Promise.resolve();
-
 /** One transport subscription, shared by every subscriber of its channel. */
 interface Channel extends Audience {
   readonly key: string;
@@ -76,7 +74,6 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
         // A channel every subscriber left before the transport answered must not leak.
         if (channel.closed) transport.unsubscribe(id);
         else channel.id = id;
-        channel.ready = SUBSCRIBED; // the promise chain can go: idle channels are many
       },
       (error: unknown) => {
         close(channel);

@@ -22,6 +22,9 @@ export interface SharedStream {
   stop(): void;
 }
 
+/** Whether `open` opened a stream (or the subscribe resolver refused with a result). */
+export const isStream = (opened: SharedStream | ExecutionResult): opened is SharedStream => 'stop' in opened;
+
 /**
  * Subscriptions with the per-event work shared, for every transport. Each
  * subscriber still creates its own source stream (the subscribe resolver

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode, StateError } from '../errors.js';
-import type { PayloadSink, SharedStream, SharedSubscriptions } from './shared-subscriptions.js';
+import { isStream, type PayloadSink, type SharedStream, type SharedSubscriptions } from './shared-subscriptions.js';
 import { slowConsumerMessage, SlowConsumerGauge, type SlowConsumerLimits } from './slow-consumer.js';
 
 /** yoga pings its SSE responses this often so that proxies keep them open; so do we. */
@@ -11,7 +11,6 @@ const SSE_HEADERS = { 'Content-Type': 'text/event-stream', Connection: 'keep-ali
 const COMPLETE = 'event: complete\ndata:\n\n';
 const nextFrame = (json: string) => `event: next\ndata: ${json}\n\n`;
 
-const isStream = (opened: SharedStream | ExecutionResult): opened is SharedStream => 'stop' in opened;
 const acceptsEventStream = (request: Request) => request.headers.get('accept')?.includes('text/event-stream') === true;
 
 // Every stream written in this turn is handed to its response body at the

@@ -6,7 +6,7 @@ import { ErrorCode, maskError, StateError } from '../errors.js';
 import { throttleLog, type Logger } from '../logger.js';
 import { useGraphQLWs } from './graphql-ws-adapter.js';
 import type { PreparedOperations } from './prepared-operations.js';
-import type { PayloadSink, SharedStream, SharedSubscriptions } from './shared-subscriptions.js';
+import { isStream, type PayloadSink, type SharedStream, type SharedSubscriptions } from './shared-subscriptions.js';
 import { slowConsumerMessage, SlowConsumerGauge, type SlowConsumerLimits } from './slow-consumer.js';
 import { CoalescingWebSocket } from './write-coalescing.js';
 import { createPreparedMessages, type SocketProtocolState } from './ws-prepared.js';
@@ -83,7 +83,7 @@ class SocketSubscription implements PayloadSink, AsyncIterableIterator<Execution
   /** Opens the shared stream; an ExecutionResult when the subscribe resolver refused. */
   async open(shared: SharedSubscriptions, args: ExecutionArgs): Promise<this | ExecutionResult> {
     const opened = await shared(args, this);
-    if (!('stop' in opened)) return opened;
+    if (!isStream(opened)) return opened;
     this.stream = opened;
     if (!this.settled) (this.socket.subscriptions ??= new Set()).add(this);
     return this;
@@ -140,7 +140,6 @@ export interface WebSocketOptions {
   maxOperations: number;
   authenticate: Authenticate;
   logger: Logger;
-  maskError: (error: unknown) => GraphQLError;
   /** Queries and mutations seen before, run without yoga's per-operation pipeline. */
   prepared: PreparedOperations | null;
   shared: SharedSubscriptions;

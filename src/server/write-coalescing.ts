@@ -6,10 +6,12 @@ type SendCallback = (error?: Error) => void;
 // One flush for every socket written in this turn: a fan-out writes to
 // thousands of sockets per event, and a timer each would cost more than the
 // writes they save.
-const corked: Array<{ socket: CoalescingWebSocket; raw: Socket }> = [];
+const corked: CoalescingWebSocket[] = [];
+const rawOf = (socket: WebSocket) => (socket as unknown as { _socket: Socket | null })._socket;
 const flushAll = () => {
-  for (const { socket, raw } of corked.splice(0)) {
-    if (raw.destroyed) continue;
+  for (const socket of corked.splice(0)) {
+    const raw = rawOf(socket);
+    if (!raw || raw.destroyed) continue;
     raw.uncork();
     socket.afterFlush();
   }
@@ -32,11 +34,11 @@ export class CoalescingWebSocket extends WebSocket {
   override send(data: unknown, optionsOrCb?: object | SendCallback, maybeCb?: SendCallback): void {
     const options = typeof optionsOrCb === 'object' ? optionsOrCb : {};
     const cb = typeof optionsOrCb === 'function' ? (optionsOrCb as SendCallback) : maybeCb;
-    const raw = (this as unknown as { _socket: Socket | null })._socket;
+    const raw = rawOf(this);
     if (this.readyState !== WebSocket.OPEN || !raw) return super.send(data as string, options, cb);
     if (raw.writableCorked === 0) {
       raw.cork();
-      if (corked.push({ socket: this, raw }) === 1) setImmediate(flushAll);
+      if (corked.push(this) === 1) setImmediate(flushAll);
     }
     super.send(data as string, options);
     if (cb) process.nextTick(cb);

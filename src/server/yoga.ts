@@ -2,7 +2,6 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { callerName } from '../auth/caller.js';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { ErrorCode, maskError, withoutSuggestions } from '../errors.js';
@@ -11,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Context } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 import type { InitialContext } from './caller-context.js';
+import { graphiqlOptions, renderGraphiQLOnce } from './graphiql.js';
 import { releaseScopeCacheAfterExecute } from './scope-cache.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -128,43 +128,6 @@ export const maskAndLog = (logger: Logger, production = false) => (error: unknow
   return masked;
 };
 
-const graphiqlOptions = {
-  subscriptionsProtocol: 'WS' as const,
-  title: 'state-server',
-  // Runnable as they stand: a query with its variables, and a subscription to watch while a mutation runs.
-  defaultTabs: [
-    {
-      query: `query States($userIds: [ID!]!, $guildId: ID!) {
-  connectionStates(userIds: $userIds) { userId state sessionCount roomId lastSeenAt }
-  channelStates(guildId: $guildId) { channelId userIds }
-}
-`,
-      variables: JSON.stringify({ userIds: ['42', '43'], guildId: 'g1' }, null, 2),
-    },
-    {
-      query: `# Start this, then run connectSession in another tab.
-subscription Presence($guildId: ID!) {
-  presenceChanged(guildId: $guildId, includeSnapshot: true) { userId state sessionCount snapshot at }
-}
-`,
-      variables: JSON.stringify({ guildId: 'g1' }, null, 2),
-    },
-    {
-      query: `mutation Connect($input: ConnectSessionInput!) {
-  connectSession(input: $input) { changed connection { userId state sessionCount } }
-}
-`,
-      variables: JSON.stringify({ input: { sessionId: 'graphiql-1', userId: '42', guildIds: ['g1'] } }, null, 2),
-    },
-  ],
-  defaultEditorToolsVisibility: 'variables' as const,
-  isHeadersEditorEnabled: true, // with auth on: {"Authorization": "Bearer <token>"}
-};
-
-// The page is 9 MB (GraphiQL and its editor workers inlined); it depends only on the options above, so it is built once.
-let rendered: string | undefined;
-const renderOnce = (options: Parameters<typeof renderGraphiQL>[0]) => (rendered ??= renderGraphiQL(options));
-
 /** yoga for HTTP and SSE; /health, /readiness and /metrics are answered before it (app.ts). */
 export function createYogaServer(
   config: Config,
@@ -191,7 +154,7 @@ export function createYogaServer(
     landingPage: false,
     graphiql: config.production ? false : graphiqlOptions,
     // GraphiQL from the package, assets inlined: it works in a private network with no CDN.
-    renderGraphiQL: renderOnce,
+    renderGraphiQL: renderGraphiQLOnce,
     maskedErrors: { maskError: maskAndLog(logger, config.production) },
     context: (initial) => context(initial as InitialContext),
     logging: {
