@@ -6,8 +6,10 @@ export interface Config {
   readonly port: number;
   /** Interface to listen on. @default '0.0.0.0' with auth on; '127.0.0.1' with auth off (an open server is reachable only from this machine unless HOST says otherwise) */
   readonly host: string;
-  /** Redis connection URL; unset selects the in-memory engine. */
+  /** `REDIS_URL` (single Redis); unset with no other Redis setting selects the in-memory engine. */
   readonly redisUrl: string | undefined;
+  /** Where Redis is: one server, a Sentinel-watched master, or a Cluster; undefined for the memory engine. */
+  readonly redis: RedisTarget | undefined;
   /** Prefix of every Redis key and pub/sub channel. @default 'ss:' */
   readonly keyPrefix: string;
   /** How long an offline user's record (lastSeenAt) is kept. @default 604800 (7 days) */
@@ -38,6 +40,28 @@ export interface Config {
   readonly limits: Limits;
   readonly reliability: Reliability;
 }
+
+export interface RedisEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The three deployment modes. Sentinel and Cluster take `host:port` lists;
+ * entries written `rediss://host:port` turn TLS on (all entries alike), and
+ * `REDIS_PASSWORD` authenticates in every mode (in single mode when the URL
+ * holds none).
+ */
+export type RedisTarget =
+  | { readonly mode: 'single'; readonly url: string; readonly password: string | undefined }
+  | {
+      readonly mode: 'sentinel';
+      readonly sentinels: readonly RedisEndpoint[];
+      readonly name: string;
+      readonly password: string | undefined;
+      readonly tls: boolean;
+    }
+  | { readonly mode: 'cluster'; readonly nodes: readonly RedisEndpoint[]; readonly password: string | undefined; readonly tls: boolean };
 
 export interface Reliability {
   /** Lease of a gateway node when heartbeat names no ttl. @default 30 */
@@ -129,9 +153,7 @@ function timezone(env: Env): string {
   return raw;
 }
 
-function redisUrl(env: Env): string | undefined {
-  const raw = env.REDIS_URL;
-  if (raw === undefined || raw === '') return undefined;
+function redisUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -142,6 +164,54 @@ function redisUrl(env: Env): string | undefined {
     throw new ConfigError(`REDIS_URL must use redis:// or rediss://, got "${url.protocol}"`);
   }
   return raw;
+}
+
+/** `host:port,…`, each entry optionally `redis://` or `rediss://` (all alike); at most 16. */
+function endpoints(name: string, raw: string): { list: RedisEndpoint[]; tls: boolean } {
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0 || entries.length > 16) throw new ConfigError(`${name} must list 1 to 16 host:port entries, comma-separated`);
+  const schemes = new Set<string>();
+  const list = entries.map((entry) => {
+    const match = /^(?:(rediss?):\/\/)?(\[[0-9a-fA-F:]+\]|[\w.-]+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65535) throw new ConfigError(`${name}: "${entry}" is not host:port (optionally redis:// or rediss://)`);
+    schemes.add(match[1] ?? 'redis');
+    return { host: match[2]!.replace(/^\[|\]$/g, ''), port };
+  });
+  if (schemes.size > 1) throw new ConfigError(`${name} mixes redis:// and rediss:// entries; TLS is on for all or none`);
+  return { list, tls: schemes.has('rediss') };
+}
+
+/** REDIS_URL, REDIS_SENTINELS + REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES: one of them at most. */
+function redisTarget(env: Env): RedisTarget | undefined {
+  const url = env.REDIS_URL || undefined;
+  const sentinels = env.REDIS_SENTINELS || undefined;
+  const cluster = env.REDIS_CLUSTER_NODES || undefined;
+  const password = env.REDIS_PASSWORD || undefined;
+  const chosen = [url && 'REDIS_URL', sentinels && 'REDIS_SENTINELS', cluster && 'REDIS_CLUSTER_NODES'].filter(Boolean);
+  if (chosen.length > 1) throw new ConfigError(`set one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, not ${chosen.join(' and ')}`);
+  if (env.REDIS_SENTINEL_NAME && !sentinels) throw new ConfigError('REDIS_SENTINEL_NAME needs REDIS_SENTINELS');
+  if (url) {
+    const checked = redisUrl(url);
+    if (password && new URL(checked).password) throw new ConfigError('REDIS_URL holds a password and REDIS_PASSWORD is set too; keep one');
+    return { mode: 'single', url: checked, password };
+  }
+  if (sentinels) {
+    const name = env.REDIS_SENTINEL_NAME;
+    if (!name) throw new ConfigError('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the master name the sentinels monitor');
+    if (!/^[\w.-]{1,64}$/.test(name)) throw new ConfigError('REDIS_SENTINEL_NAME must be 1 to 64 letters, digits, _ . -');
+    const { list, tls } = endpoints('REDIS_SENTINELS', sentinels);
+    return { mode: 'sentinel', sentinels: list, name, password, tls };
+  }
+  if (cluster) {
+    endpoints('REDIS_CLUSTER_NODES', cluster);
+    // The names are fixed; the state layer's scripts still touch several
+    // hash slots at once, so a Cluster would refuse most of them.
+    throw new ConfigError(
+      'REDIS_CLUSTER_NODES: this version cannot run on a Redis Cluster yet (its scripts span hash slots); use REDIS_URL or REDIS_SENTINELS',
+    );
+  }
+  return undefined;
 }
 
 function serviceTokens(env: Env): Map<string, string> {
@@ -206,7 +276,7 @@ function limits(int: Int): Limits {
 
 /** Every variable the server reads. */
 export const SETTINGS = [
-  'PORT', 'HOST', 'REDIS_URL', 'KEY_PREFIX', 'PRESENCE_RETENTION_SECONDS', 'STUDY_DAY_START', 'STUDY_TIMEZONE',
+  'PORT', 'HOST', 'REDIS_URL', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_CLUSTER_NODES', 'REDIS_PASSWORD', 'KEY_PREFIX', 'PRESENCE_RETENTION_SECONDS', 'STUDY_DAY_START', 'STUDY_TIMEZONE',
   'STUDY_RETENTION_DAYS', 'STUDY_CLOSE_DELAY_SECONDS', 'SUBSCRIPTION_BUFFER_SIZE', 'SUBSCRIPTION_MAX_LAG_MS',
   'SUBSCRIPTION_MAX_BUFFERED_BYTES', 'REDIS_COMMAND_TIMEOUT_MS', 'NODE_ENV', 'LOG_LEVEL', 'SERVICE_TOKENS', 'JWT_SECRET',
   'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'MAX_DEPTH', 'MAX_ALIASES', 'MAX_COST', 'MAX_TOKENS', 'MAX_BODY_BYTES',
@@ -262,10 +332,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[\x21-\x7e]{0,64}$/.test(keyPrefix)) problems.push('KEY_PREFIX must be at most 64 printable ASCII characters without spaces');
   const open = { serviceTokens: new Map<string, string>(), jwtSecret: undefined, jwtPublicKey: undefined, jwtIssuer: undefined, jwtAudience: undefined, enabled: false };
   const access = check<AuthConfig>(open, () => auth(env, production));
+  const redis = check(undefined, () => redisTarget(env));
   const config: Config = Object.freeze({
     port: int('PORT', 4000, 0, 65535),
     host: env.HOST || (access.enabled ? '0.0.0.0' : '127.0.0.1'),
-    redisUrl: check(undefined, () => redisUrl(env)),
+    redisUrl: redis?.mode === 'single' ? redis.url : undefined,
+    redis,
     keyPrefix,
     presenceRetentionSeconds: int('PRESENCE_RETENTION_SECONDS', 7 * 24 * 3600, 1, 10 * 365 * 86400),
     studyDayStart: check('05:00', () => dayStart(env)),

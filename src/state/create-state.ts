@@ -24,6 +24,7 @@ export interface StateRuntime {
 type StateConfig = Pick<
   Config,
   | 'redisUrl'
+  | 'redis'
   | 'keyPrefix'
   | 'presenceRetentionSeconds'
   | 'subscriptionBufferSize'
@@ -36,7 +37,7 @@ type StateConfig = Pick<
   | 'reliability'
 >;
 
-/** Picks the engine from the configuration: Redis when REDIS_URL is set, memory otherwise. */
+/** Picks the engine from the configuration: Redis when a Redis setting (URL or Sentinel) is there, memory otherwise. */
 export async function createState(
   config: StateConfig,
   clock: Clock,
@@ -66,7 +67,9 @@ export async function createState(
     ...busHooks,
   };
 
-  if (!config.redisUrl) {
+  // Tests set redisUrl alone; a loaded configuration sets both.
+  const target = config.redis ?? config.redisUrl;
+  if (!target) {
     const bus = createEventBus(createMemoryTransport(), busOptions);
     const engine = createMemoryEngine({ bus, clock, ...retention });
     return {
@@ -81,7 +84,7 @@ export async function createState(
     };
   }
 
-  const clients = createRedisClients({ url: config.redisUrl, logger, commandTimeoutMs: config.redisCommandTimeoutMs });
+  const clients = createRedisClients({ target, logger, commandTimeoutMs: config.redisCommandTimeoutMs });
   const bus = createEventBus(
     createRedisTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix: config.keyPrefix }),
     busOptions,

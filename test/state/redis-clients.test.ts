@@ -22,7 +22,7 @@ describe.skipIf(!redisUrl)('Redis command client', () => {
   };
 
   it('sends the commands of one turn in one write, in order', async () => {
-    clients = createRedisClients({ url: redisUrl!, logger: silentLogger });
+    clients = createRedisClients({ target: redisUrl!, logger: silentLogger });
     await ready(clients);
     const key = `t:batch:${randomUUID()}`;
     const writes = writesOf(clients.command.stream as Socket);
@@ -39,7 +39,7 @@ describe.skipIf(!redisUrl)('Redis command client', () => {
   });
 
   it('batches on the new socket after the connection dropped', async () => {
-    clients = createRedisClients({ url: redisUrl!, logger: silentLogger });
+    clients = createRedisClients({ target: redisUrl!, logger: silentLogger });
     await ready(clients);
     const first = clients.command.stream as Socket;
     first.destroy();

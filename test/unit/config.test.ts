@@ -104,4 +104,41 @@ describe('loadConfig', () => {
     expect(loadConfig({}).auth.enabled).toBe(false);
     expect(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).auth.enabled).toBe(true);
   });
+
+  describe('Redis deployment modes', () => {
+    it('reads a single Redis, a Sentinel master and their password', () => {
+      expect(loadConfig({ REDIS_URL: 'redis://r:6379/1', REDIS_PASSWORD: 'pw' }).redis).toEqual({ mode: 'single', url: 'redis://r:6379/1', password: 'pw' });
+      expect(loadConfig({ REDIS_SENTINELS: 's1:26379, s2:26380', REDIS_SENTINEL_NAME: 'main' })).toMatchObject({
+        redisUrl: undefined,
+        redis: { mode: 'sentinel', name: 'main', tls: false, password: undefined, sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }] },
+      });
+      expect(loadConfig({ REDIS_SENTINELS: 'rediss://s1:26379,rediss://[::1]:26380', REDIS_SENTINEL_NAME: 'm' }).redis).toMatchObject({
+        tls: true,
+        sentinels: [{ host: 's1', port: 26379 }, { host: '::1', port: 26380 }],
+      });
+      expect(loadConfig({}).redis).toBeUndefined();
+    });
+
+    it.each([
+      [{ REDIS_URL: 'redis://a:1', REDIS_SENTINELS: 'b:2', REDIS_SENTINEL_NAME: 'm' }, /set one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, not REDIS_URL and REDIS_SENTINELS/],
+      [{ REDIS_SENTINELS: 'b:2' }, /REDIS_SENTINELS needs REDIS_SENTINEL_NAME/],
+      [{ REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINEL_NAME needs REDIS_SENTINELS/],
+      [{ REDIS_SENTINELS: 'b', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS: "b" is not host:port/],
+      [{ REDIS_SENTINELS: 'b:70000', REDIS_SENTINEL_NAME: 'm' }, /is not host:port/],
+      [{ REDIS_SENTINELS: 'redis://a:1,rediss://b:2', REDIS_SENTINEL_NAME: 'm' }, /mixes redis:\/\/ and rediss:\/\//],
+      [{ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'bad name' }, /REDIS_SENTINEL_NAME must be/],
+      [{ REDIS_URL: 'redis://:secret@a:1', REDIS_PASSWORD: 'pw' }, /keep one/],
+      [{ REDIS_CLUSTER_NODES: 'a:7000,b:7001' }, /cannot run on a Redis Cluster yet/],
+      [{ REDIS_CLUSTER_NODES: 'a' }, /REDIS_CLUSTER_NODES: "a" is not host:port/],
+    ])('refuses %o with a clear message', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    it('knows the new names, so a misspelling of one is flagged', () => {
+      expect(settingWarnings({ REDIS_SENTINEL: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODE: 'a:1', REDIS_PASSWORD: 'x' })).toEqual([
+        'REDIS_SENTINEL is not a setting; did you mean REDIS_SENTINELS?',
+        'REDIS_CLUSTER_NODE is not a setting; did you mean REDIS_CLUSTER_NODES?',
+      ]);
+    });
+  });
 });

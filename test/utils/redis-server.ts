@@ -45,7 +45,8 @@ async function waitForPing(url: string, timeoutMs = 5_000): Promise<void> {
   }
 }
 
-export async function startRedisServer(port?: number): Promise<RedisServer> {
+/** `args` are extra redis-server options, e.g. `['--replicaof', '127.0.0.1', '6380']`. */
+export async function startRedisServer(port?: number, args: string[] = []): Promise<RedisServer> {
   const chosen = port ?? (await freePort());
   const url = `redis://127.0.0.1:${chosen}`;
   let child: ChildProcess | null = null;
@@ -53,7 +54,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
   const launch = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...args],
       { stdio: 'ignore' },
     );
     await waitForPing(url);

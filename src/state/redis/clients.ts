@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Socket } from 'node:net';
+import type { RedisTarget } from '../../config.js';
 import type { Logger } from '../../logger.js';
 
 export interface RedisClients {
@@ -11,7 +12,8 @@ export interface RedisClients {
 }
 
 export interface RedisClientOptions {
-  url: string;
+  /** A URL (single Redis) or any deployment mode of the configuration. */
+  target: string | RedisTarget;
   logger: Logger;
   /** A command that takes longer fails with STATE_UNAVAILABLE. @default 1000 */
   commandTimeoutMs?: number;
@@ -46,16 +48,44 @@ class BatchingRedis extends Redis {
 
 const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1_000); // reconnect within 1 s at most
 
-export function createRedisClients({ url, logger, commandTimeoutMs = 1_000 }: RedisClientOptions): RedisClients {
+// A master demoted by a failover answers writes with READONLY: reconnecting
+// asks the sentinels again and reaches the new master.
+const reconnectOnError = (error: Error) => error.message.startsWith('READONLY');
+
+/** Where to connect, as ioredis options: one code path for a URL and for Sentinel. */
+function connection(target: string | RedisTarget): RedisOptions & { url?: string } {
+  if (typeof target === 'string') return { url: target };
+  switch (target.mode) {
+    case 'single':
+      return { url: target.url, ...(target.password ? { password: target.password } : {}) };
+    case 'sentinel':
+      return {
+        sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+        name: target.name,
+        ...(target.password ? { password: target.password } : {}),
+        ...(target.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+        reconnectOnError,
+      };
+    case 'cluster':
+      throw new Error('Redis Cluster is not supported by this version (config refuses REDIS_CLUSTER_NODES)');
+  }
+}
+
+const build = <T extends Redis>(Client: new (...args: any[]) => T, target: string | RedisTarget, options: RedisOptions): T => {
+  const { url, ...where } = connection(target);
+  return url === undefined ? new Client({ ...where, ...options }) : new Client(url, { ...where, ...options });
+};
+
+export function createRedisClients({ target, logger, commandTimeoutMs = 1_000 }: RedisClientOptions): RedisClients {
   // Batched (see BatchingRedis): under load a write syscall costs more than the command it carries.
-  const command = new BatchingRedis(url, {
+  const command = build(BatchingRedis, target, {
     enableOfflineQueue: false, // answer at once while Redis is away
     maxRetriesPerRequest: 0, // a command in flight when the link drops fails, it is not replayed
     commandTimeout: commandTimeoutMs,
     retryStrategy,
     connectionName: 'state-server:command',
   });
-  const subscriber = new Redis(url, {
+  const subscriber = build(Redis, target, {
     maxRetriesPerRequest: null, // subscriptions wait for Redis to come back
     retryStrategy,
     connectionName: 'state-server:subscriber',
