@@ -57,7 +57,9 @@ export async function startRedisServer(port?: number, args: string[] = []): Prom
       ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...args],
       { stdio: 'ignore' },
     );
-    await waitForPing(url);
+    // A server started with --requirepass answers only with its password.
+    const password = args[args.indexOf('--requirepass') + 1];
+    await waitForPing(args.includes('--requirepass') ? `redis://:${password}@127.0.0.1:${chosen}` : url);
   };
   const stop = async () => {
     const running = child as ChildProcess | null;

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort, startRedisServer, type RedisServer } from './redis-server.js';
+
+/** A master, one replica and one sentinel watching them, all private, on free loopback ports. */
+export interface SentinelSetup {
+  readonly name: string;
+  /** `host:port` of the sentinel, as REDIS_SENTINELS takes it. */
+  readonly sentinels: string;
+  readonly master: RedisServer;
+  readonly replica: RedisServer;
+  /** Port of the current master, as the sentinel reports it. */
+  masterPort(): Promise<number>;
+  /** Asks the sentinel to promote the replica; resolves once it reports the new master. */
+  failover(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function until<T>(read: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => null);
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startSentinel(name = 'state'): Promise<SentinelSetup> {
+  const master = await startRedisServer();
+  const replica = await startRedisServer(undefined, ['--replicaof', '127.0.0.1', String(master.port)]);
+  const port = await freePort();
+  // A sentinel rewrites its configuration file, so it gets one of its own.
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-'));
+  const file = join(dir, 'sentinel.conf');
+  writeFileSync(
+    file,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor ${name} 127.0.0.1 ${master.port} 1`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 5000`,
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' });
+  const control = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  control.on('error', () => {});
+
+  const masterPort = async () => {
+    const reply = (await control.call('SENTINEL', 'get-master-addr-by-name', name)) as [string, string] | null;
+    return reply ? Number(reply[1]) : null;
+  };
+  // Ready once the sentinel knows the master and has found its replica.
+  await until(async () => {
+    const replicas = (await control.call('SENTINEL', 'replicas', name)) as unknown[];
+    return (await masterPort()) === master.port && replicas.length > 0 ? true : null;
+  }, 10_000, 'the sentinel to see its master and replica');
+  // The replica must have caught up before a failover may pick it.
+  const replicaClient = new Redis(replica.url, { maxRetriesPerRequest: 0 });
+  await until(async () => ((await replicaClient.info('replication')).includes('master_link_status:up') ? true : null), 10_000, 'replication');
+  replicaClient.disconnect();
+
+  return {
+    name,
+    sentinels: `127.0.0.1:${port}`,
+    master,
+    replica,
+    masterPort: async () => (await masterPort()) ?? 0,
+    async failover() {
+      const before = await masterPort();
+      await control.call('SENTINEL', 'failover', name);
+      return until(async () => {
+        const now = await masterPort();
+        return now !== null && now !== before ? now : null;
+      }, 15_000, 'the sentinel to report a new master');
+    },
+    async stop() {
+      control.disconnect();
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+      await replica.stop();
+      await master.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
