@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Socket } from 'node:net';
 import type { RedisTarget } from '../../config.js';
@@ -46,7 +47,7 @@ class BatchingRedis extends Redis {
   }
 }
 
-const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1_000); // reconnect within 1 s at most
+export const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1_000); // reconnect within 1 s at most
 
 // A master demoted by a failover answers writes with READONLY: reconnecting
 // asks the sentinels again and reaches the new master.
@@ -91,22 +92,7 @@ export function createRedisClients({ target, logger, commandTimeoutMs = 1_000 }:
     connectionName: 'state-server:subscriber',
   });
 
-  let lastError = '';
-  for (const [role, client] of [
-    ['command', command],
-    ['subscriber', subscriber],
-  ] as const) {
-    client.on('error', (error: Error) => {
-      // One line per distinct error, not one per reconnect attempt.
-      if (error.message !== lastError) logger.warn('redis error', { role, error: error.message });
-      lastError = error.message;
-    });
-    client.on('ready', () => {
-      lastError = '';
-      logger.info('redis ready', { role });
-    });
-  }
-
+  logClients(logger, { command, subscriber });
   return {
     command,
     subscriber,
@@ -120,6 +106,22 @@ export function createRedisClients({ target, logger, commandTimeoutMs = 1_000 }:
       subscriber.disconnect();
     },
   };
+}
+
+/** Logs each role's distinct errors once and its readiness; shared by the single, Sentinel and Cluster clients. */
+export function logClients(logger: Logger, clients: Record<string, EventEmitter>): void {
+  let lastError = '';
+  for (const [role, client] of Object.entries(clients)) {
+    client.on('error', (error: Error) => {
+      // One line per distinct error, not one per reconnect attempt.
+      if (error.message !== lastError) logger.warn('redis error', { role, error: error.message });
+      lastError = error.message;
+    });
+    client.on('ready', () => {
+      lastError = '';
+      logger.info('redis ready', { role });
+    });
+  }
 }
 
 /** Resolves when the client is ready or the time is up; the server starts either way. */

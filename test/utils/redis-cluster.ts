@@ -1,0 +1,165 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from './redis-server.js';
+
+/** One redis-server of a private cluster. */
+export interface ClusterNode {
+  readonly port: number;
+  readonly busPort: number;
+  /** Ends the process at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+}
+
+/** A private Redis Cluster on free loopback ports, for the Cluster suites. */
+export interface RedisCluster {
+  readonly nodes: readonly ClusterNode[];
+  /** `host:port,…` of every node, as REDIS_CLUSTER_NODES takes it. */
+  readonly seeds: string;
+  /** Ports of the current masters, by the slots they serve (lowest first). */
+  masterPorts(): Promise<number[]>;
+  /** Port of a replica of the master on `masterPort`. */
+  replicaOf(masterPort: number): Promise<number>;
+  /** Asks a replica to take over its master (`CLUSTER FAILOVER`); resolves once it serves as master. */
+  failover(replicaPort: number): Promise<void>;
+  /** Resolves once every slot is served again (after a failover or a killed master). */
+  waitHealthy(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function until<T>(read: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => null);
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const control = (port: number) => {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  return client;
+};
+
+async function ask<T>(port: number, ...command: [string, ...string[]]): Promise<T> {
+  const client = control(port);
+  try {
+    await client.connect();
+    return (await client.call(...command)) as T;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Starts `masters` masters (and `replicas` replicas for each) from the
+ * redis-server on PATH, joins them with `redis-cli --cluster create`, and
+ * waits until every slot is served. Nothing is persisted; `stop` removes it all.
+ */
+export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+  const count = masters * (1 + replicas);
+  const children: ChildProcess[] = [];
+  const nodes: ClusterNode[] = [];
+  const killed = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    const busPort = await freePort();
+    const child = spawn(
+      'redis-server',
+      [
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+        '--cluster-enabled', 'yes', '--cluster-port', String(busPort),
+        '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir,
+        // A killed master is noticed in about a second, not fifteen.
+        '--cluster-node-timeout', '1000',
+        // A replica may take over however long ago it last heard from its master (an idle test cluster pings rarely).
+        '--cluster-replica-validity-factor', '0',
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(child);
+    nodes.push({
+      port,
+      busPort,
+      kill: async () => {
+        killed.add(port);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        });
+      },
+    });
+  }
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.kill()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const node of nodes) await until(async () => ((await ask(node.port, 'PING')) === 'PONG' ? true : null), 5_000, `node ${node.port}`);
+    const created = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const live = () => nodes.filter((n) => !killed.has(n.port));
+  const slotsOf = async () => {
+    for (const node of live()) {
+      const slots = await ask<Array<[number, number, [string, number]]>>(node.port, 'CLUSTER', 'SLOTS').catch(() => null);
+      if (slots) return slots;
+    }
+    throw new Error('no cluster node answers');
+  };
+  const waitHealthy = async (timeoutMs = 15_000) => {
+    await until(
+      async () => {
+        // Every node that runs must agree that the cluster is ok and see all slots.
+        for (const node of live()) {
+          const info = await ask<string>(node.port, 'CLUSTER', 'INFO').catch(() => null);
+          if (info === null) continue;
+          if (!info.includes('cluster_state:ok') || !info.includes('cluster_slots_ok:16384')) return null;
+        }
+        return true;
+      },
+      timeoutMs,
+      'the cluster to serve every slot',
+    );
+  };
+  await waitHealthy();
+  const masterPorts = async () => (await slotsOf()).sort((a, b) => a[0] - b[0]).map((range) => Number(range[2][1]));
+
+  return {
+    nodes,
+    seeds: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
+    masterPorts,
+    failover: async (replicaPort) => {
+      await ask(replicaPort, 'CLUSTER', 'FAILOVER');
+      await until(
+        async () => ((await ask<string>(replicaPort, 'ROLE').then((r) => r[0])) === 'master' ? true : null),
+        10_000,
+        `replica ${replicaPort} to become master`,
+      );
+      await waitHealthy();
+    },
+    replicaOf: async (masterPort) => {
+      for (const node of live()) {
+        const role = await ask<[string, string, number]>(node.port, 'ROLE').catch(() => null);
+        if (role?.[0] === 'slave' && Number(role[2]) === masterPort) return node.port;
+      }
+      throw new Error(`no replica of ${masterPort}`);
+    },
+    waitHealthy,
+    stop,
+  };
+}
