@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
 import { ErrorCode, isExposedError } from './errors.js';
-import type { EventBus } from './pubsub/event-bus.js';
+import type { StateBus } from './state/topics.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -25,7 +25,7 @@ export function createMetrics() {
     help: 'Events handed to subscriptions',
     registers: [registry],
   });
-  let bus: EventBus | undefined;
+  let bus: StateBus | undefined;
   new Gauge({
     name: 'state_server_delivery_lag_seconds',
     help: 'How long the oldest event still being delivered has waited (0 when delivery keeps up)',
@@ -52,7 +52,7 @@ export function createMetrics() {
     },
     /** A slow reader's subscription was cut off. */
     slowReader: (transport: 'ws' | 'sse') => cut.inc({ reason: 'slow_reader', transport }),
-    watch(eventBus: EventBus) {
+    watch(eventBus: StateBus) {
       bus = eventBus;
     },
   };

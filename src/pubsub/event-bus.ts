@@ -1,7 +1,6 @@
 import { stateUnavailable } from '../errors.js';
 import { createBoundedIterator, type BoundedIterator } from './bounded-iterator.js';
 import { createDispatcher, type Audience, type DispatcherOptions, type Subscriber } from './dispatcher.js';
-import type { Topic, TopicKind, TopicPayloads } from './topics.js';
 
 /** The wire underneath the bus: Redis pub/sub or an in-process map. */
 export interface Transport {
@@ -15,19 +14,23 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+/** A channel name, or with `pattern` every channel that starts with it, tagged with the kind of its payload. */
+export interface Topic<K extends string> {
+  readonly kind: K;
+  readonly name: string;
+  readonly pattern: boolean;
+}
+
 export interface SubscribeOptions<T> {
   /** Only payloads for which this returns true are delivered. */
   filter?: (payload: T) => boolean;
 }
 
-/** Typed publish/subscribe over the topics of `topics.ts`. */
-export interface EventBus {
-  publish<K extends TopicKind>(topic: Topic<K>, payload: TopicPayloads[K]): Promise<void>;
+/** Typed publish/subscribe; `P` maps each topic kind to its payload (the state layer's is `src/state/topics.ts`). */
+export interface EventBus<P extends object> {
+  publish<K extends keyof P & string>(topic: Topic<K>, payload: P[K]): Promise<void>;
   /** Resolves once every topic is subscribed, so no event published afterwards is missed. */
-  subscribe<K extends TopicKind>(
-    topics: Array<Topic<K>>,
-    options?: SubscribeOptions<TopicPayloads[K]>,
-  ): Promise<BoundedIterator<TopicPayloads[K]>>;
+  subscribe<K extends keyof P & string>(topics: Array<Topic<K>>, options?: SubscribeOptions<P[K]>): Promise<BoundedIterator<P[K]>>;
   /** Live subscriptions of this process (for readiness of tests and metrics). */
   activeSubscriptions(): number;
   /** Age in ms of the oldest event still being delivered (0 when delivery keeps up). */
@@ -53,7 +56,7 @@ interface Channel extends Audience {
   closed: boolean;
 }
 
-export function createEventBus(transport: Transport, options: EventBusOptions = {}): EventBus {
+export function createEventBus<P extends object>(transport: Transport, options: EventBusOptions = {}): EventBus<P> {
   const {
     bufferSize = 1000, // events per subscriber
     subscribeTimeoutMs = 2_000, // a subscription never waits longer on Redis
@@ -64,7 +67,7 @@ export function createEventBus(transport: Transport, options: EventBusOptions = 
   const channels = new Map<string, Channel>();
   const live = new Set<AsyncIterableIterator<unknown>>();
 
-  function channelOf(topic: Topic<TopicKind>): Channel {
+  function channelOf(topic: Topic<string>): Channel {
     const key = `${topic.pattern ? '*' : '='}${topic.name}`;
     const existing = channels.get(key);
     if (existing) return existing;

@@ -1,6 +1,6 @@
 import { Kind } from 'graphql';
 import { badInput } from '../errors.js';
-import { isDay } from '../study/calendar.js';
+import { isDay } from '../state/calendar.js';
 import { builder } from './builder.js';
 
 function parseInstant(value: unknown): number {

@@ -1,4 +1,4 @@
-import { formatSeconds } from '../study/calendar.js';
+import { formatSeconds } from '../state/calendar.js';
 import type { StudyDayClosed, StudyReportPage, StudyTime } from '../state/types.js';
 import { builder } from './builder.js';
 

@@ -1,6 +1,6 @@
 import { connectionAuthorization, type Authenticate } from '../auth/authenticate.js';
 import { callerName, type Caller } from '../auth/caller.js';
-import { rateLimited } from '../auth/rate-limit.js';
+import { rateLimited } from '../rate-limit/limiter.js';
 import type { Clock } from '../clock.js';
 import type { Limits } from '../config.js';
 import type { Context } from '../schema/builder.js';

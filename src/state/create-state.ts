@@ -1,21 +1,22 @@
-import { createMemoryRateLimiter, type RateLimiter } from '../auth/rate-limit.js';
+import { createMemoryRateLimiter, type RateLimiter } from '../rate-limit/limiter.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createEventBus, type EventBus, type EventBusOptions } from '../pubsub/event-bus.js';
+import { createEventBus, type EventBusOptions } from '../pubsub/event-bus.js';
+import type { StateBus, TopicPayloads } from './topics.js';
 import { createMemoryTransport } from '../pubsub/memory-transport.js';
 import { createRedisTransport } from '../pubsub/redis-transport.js';
-import { createStudyCalendar } from '../study/calendar.js';
+import { createStudyCalendar } from './calendar.js';
 import { createMemoryEngine } from './memory/engine.js';
 import { createRedisClients, waitReady } from './redis/clients.js';
 import { createRedisEngine } from './redis/engine.js';
-import { createRedisRateLimiter } from './redis/rate-limiter.js';
+import { createRedisRateLimiter } from '../rate-limit/redis.js';
 import { createStateService, type StateService } from './service.js';
 
 export interface StateRuntime {
   engine: 'memory' | 'redis';
   service: StateService;
-  bus: EventBus;
+  bus: StateBus;
   /** Per-caller operation counts (in Redis with the Redis engine, so limits hold across instances). */
   rateLimiter: RateLimiter;
   close(): Promise<void>;
@@ -70,7 +71,7 @@ export async function createState(
   // Tests set redisUrl alone; a loaded configuration sets both.
   const target = config.redis ?? config.redisUrl;
   if (!target) {
-    const bus = createEventBus(createMemoryTransport(), busOptions);
+    const bus = createEventBus<TopicPayloads>(createMemoryTransport(), busOptions);
     const engine = createMemoryEngine({ bus, clock, ...retention });
     return {
       engine: 'memory',
@@ -85,7 +86,7 @@ export async function createState(
   }
 
   const clients = createRedisClients({ target, logger, commandTimeoutMs: config.redisCommandTimeoutMs });
-  const bus = createEventBus(
+  const bus = createEventBus<TopicPayloads>(
     createRedisTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix: config.keyPrefix }),
     busOptions,
   );

@@ -1,4 +1,4 @@
-import type { StudyCalendar } from '../study/calendar.js';
+import type { StudyCalendar } from './calendar.js';
 import type {
   ConnectSessionInput,
   NodeLease,

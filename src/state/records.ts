@@ -1,4 +1,4 @@
-import { MAX_DAY_SECONDS, type StudyCalendar } from '../study/calendar.js';
+import { MAX_DAY_SECONDS, type StudyCalendar } from './calendar.js';
 import type { StudyTime, ConnectSessionInput, Session, UserConnection, VoiceChannel, VoiceChange, VoiceStateChange } from './types.js';
 
 /** How a session is stored: short names, absent fields omitted (never null). */

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { createEventBus } from '../../src/pubsub/event-bus.js';
 import { createShardedTransport } from '../../src/pubsub/sharded-transport.js';
-import { topics } from '../../src/pubsub/topics.js';
+import { topics, type StateBus, type TopicPayloads } from '../../src/state/topics.js';
 import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
 import type { PresenceEvent } from '../../src/state/types.js';
 import { collect } from '../utils/collect.js';
@@ -58,8 +58,8 @@ describe.skipIf(!seeds)('sharded pub/sub transport on a 3-master Redis Cluster',
     const prefix = uniquePrefix();
     const a = open();
     const b = open();
-    const busA = createEventBus(createShardedTransport({ publisher: a.command, subscriber: a.subscriber, keyPrefix: prefix }));
-    const busB = createEventBus(createShardedTransport({ publisher: b.command, subscriber: b.subscriber, keyPrefix: prefix }));
+    const busA = createEventBus<TopicPayloads>(createShardedTransport({ publisher: a.command, subscriber: a.subscriber, keyPrefix: prefix }));
+    const busB = createEventBus<TopicPayloads>(createShardedTransport({ publisher: b.command, subscriber: b.subscriber, keyPrefix: prefix }));
     // Enough users that their channels land on all three masters.
     const users = Array.from({ length: 30 }, (_, i) => `user-${i}`);
     const received = collect(await busB.subscribe(users.map((u) => topics.presenceUser(u))));
@@ -75,7 +75,7 @@ describe.skipIf(!seeds)('sharded pub/sub transport on a 3-master Redis Cluster',
   it('copies nothing over the cluster bus, where a classic PUBLISH reaches every node', async () => {
     const prefix = uniquePrefix();
     const a = open();
-    const bus = createEventBus(createShardedTransport({ publisher: a.command, subscriber: a.subscriber, keyPrefix: prefix }));
+    const bus = createEventBus<TopicPayloads>(createShardedTransport({ publisher: a.command, subscriber: a.subscriber, keyPrefix: prefix }));
     const before = await clusterStat(a, 'cluster_stats_messages_publish_sent');
     const shardBefore = await clusterStat(a, 'cluster_stats_messages_publishshard_sent');
     for (let i = 0; i < 100; i++) await bus.publish(topics.presenceUser(`u${i}`), event(`u${i}`, i));
@@ -97,7 +97,7 @@ describe.skipIf(!seeds)('sharded pub/sub transport on a 3-master Redis Cluster',
 });
 
 type Received = ReturnType<typeof collect<PresenceEvent>>;
-type Bus = ReturnType<typeof createEventBus>;
+type Bus = StateBus;
 
 /** Publishes to every user's channel until each delivers again; publishes in the gap may fail or be lost. */
 async function deliversAgain(bus: Bus, received: Received, users: string[], timeoutMs = 15_000) {
@@ -127,8 +127,8 @@ describe.skipIf(!seeds)('sharded pub/sub across a Cluster failover', () => {
     const prefix = uniquePrefix();
     const [a, b] = [clientsFor(cluster.seeds), clientsFor(cluster.seeds)];
     clients.push(a!, b!);
-    const busA = createEventBus(createShardedTransport({ publisher: a!.command, subscriber: a!.subscriber, keyPrefix: prefix }));
-    const busB = createEventBus(createShardedTransport({ publisher: b!.command, subscriber: b!.subscriber, keyPrefix: prefix }));
+    const busA = createEventBus<TopicPayloads>(createShardedTransport({ publisher: a!.command, subscriber: a!.subscriber, keyPrefix: prefix }));
+    const busB = createEventBus<TopicPayloads>(createShardedTransport({ publisher: b!.command, subscriber: b!.subscriber, keyPrefix: prefix }));
     const users = Array.from({ length: 12 }, (_, i) => `user-${i}`);
     const received = collect(await busB.subscribe(users.map((u) => topics.presenceUser(u))));
     for (const u of users) await busA.publish(topics.presenceUser(u), event(u, 0));
@@ -150,8 +150,8 @@ describe.skipIf(!seeds)('sharded pub/sub across a Cluster failover', () => {
     const prefix = uniquePrefix();
     const [a, b] = [clientsFor(cluster.seeds), clientsFor(cluster.seeds)];
     clients.push(a!, b!);
-    const busA = createEventBus(createShardedTransport({ publisher: a!.command, subscriber: a!.subscriber, keyPrefix: prefix }));
-    const busB = createEventBus(createShardedTransport({ publisher: b!.command, subscriber: b!.subscriber, keyPrefix: prefix }));
+    const busA = createEventBus<TopicPayloads>(createShardedTransport({ publisher: a!.command, subscriber: a!.subscriber, keyPrefix: prefix }));
+    const busB = createEventBus<TopicPayloads>(createShardedTransport({ publisher: b!.command, subscriber: b!.subscriber, keyPrefix: prefix }));
     const users = Array.from({ length: 12 }, (_, i) => `user-${i}`);
     const received = collect(await busB.subscribe(users.map((u) => topics.presenceUser(u))));
     await deliversAgain(busA, received, users);

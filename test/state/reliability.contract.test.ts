@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { topics } from '../../src/pubsub/topics.js';
+import { topics } from '../../src/state/topics.js';
 import { collect, sleep } from '../utils/collect.js';
 import { silentLogger } from '../../src/logger.js';
 import { createRedisClients, waitReady } from '../../src/state/redis/clients.js';
 import { createRedisEngine } from '../../src/state/redis/engine.js';
-import { createStudyCalendar } from '../../src/study/calendar.js';
+import { createStudyCalendar } from '../../src/state/calendar.js';
 import { useEngine } from '../utils/contract.js';
 import { engineNames, testConfig } from '../utils/engines.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topics } from '../../src/pubsub/topics.js';
+import { topics } from '../../src/state/topics.js';
 import { useEngine } from '../utils/contract.js';
 import { engineNames, testConfig } from '../utils/engines.js';
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { topics } from '../../src/pubsub/topics.js';
+import { topics } from '../../src/state/topics.js';
 import type { Config } from '../../src/config.js';
 import { useEngine } from '../utils/contract.js';
 import { engineNames, redisUrl } from '../utils/engines.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topics } from '../../src/pubsub/topics.js';
+import { topics } from '../../src/state/topics.js';
 import type { VoiceStateChange } from '../../src/state/types.js';
 import { useEngine } from '../utils/contract.js';
 import { engineNames } from '../utils/engines.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStudyCalendar, formatSeconds, isDay } from '../../src/study/calendar.js';
+import { createStudyCalendar, formatSeconds, isDay } from '../../src/state/calendar.js';
 
 const seoul = createStudyCalendar('05:00', 'Asia/Seoul');
 const utc = (iso: string) => Date.parse(iso);

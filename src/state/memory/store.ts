@@ -1,10 +1,9 @@
 import type { Clock } from '../../clock.js';
-import type { EventBus } from '../../pubsub/event-bus.js';
-import { topics } from '../../pubsub/topics.js';
+import { topics, type StateBus } from '../topics.js';
 import type { EngineOptions } from '../engine.js';
 import { liveStudyTime, voiceChange, type SessionRecord } from '../records.js';
 import type { ConnectionState, StudyDayClosed, StudyTime, VoiceChange } from '../types.js';
-import { MAX_DAY_SECONDS } from '../../study/calendar.js';
+import { MAX_DAY_SECONDS } from '../calendar.js';
 
 export interface UserRecord {
   sessions: Map<string, SessionRecord>;
@@ -59,7 +58,7 @@ export const removeFrom = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
 };
 
 export interface MemoryEngineOptions extends EngineOptions {
-  bus: EventBus;
+  bus: StateBus;
   clock: Clock;
 }
 
@@ -94,7 +93,7 @@ export function createMemoryStore({
   const studyRetentionMs = studyRetentionDays * 86_400_000;
   const dayKept = (day: string, now: number) => calendar.endOf(day) + studyRetentionMs > now;
   // In memory a publish reaches local listeners at once and never fails.
-  const publish: EventBus['publish'] = (topic, payload) => bus.publish(topic, payload);
+  const publish: StateBus['publish'] = (topic, payload) => bus.publish(topic, payload);
 
   const liveUser = (userId: string): UserRecord | undefined => {
     const user = users.get(userId);

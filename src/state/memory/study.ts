@@ -1,5 +1,5 @@
 import { badInput } from '../../errors.js';
-import { topics } from '../../pubsub/topics.js';
+import { topics } from '../topics.js';
 import { byteOrder } from '../records.js';
 import { summarize } from './store.js';
 import type { StateEngine } from '../engine.js';

@@ -47,11 +47,9 @@ export function createKeys(prefix: string) {
     studyClosed: (day: string) => `${prefix}study:{${day}}:closed`,
     /** ZSET: userId → start (epoch ms) of every running study timer. */
     studyTimers: () => `${prefix}study:timers`,
-    /** STRING: a caller's operation count in one rate-limit window. */
-    rateLimit: (caller: string, window: number) => `${prefix}rate:{${caller}}:${window}`,
     /** STRING: a relayed room event by its eventId (JSON), so a retry is published once. */
     roomEvent: (roomId: string, eventId: string) => `${prefix}room:{${roomId}}:event:${eventId}`,
-    /** A pub/sub channel for a topic of `src/pubsub/topics.ts`. */
+    /** A pub/sub channel for a topic of `src/state/topics.ts`. */
     channel: (topic: string) => `${prefix}${topic}`,
   };
 }

@@ -1,4 +1,4 @@
-import { topics } from '../../pubsub/topics.js';
+import { topics } from '../topics.js';
 import type { StateEngine } from '../engine.js';
 import type { RoomEvent } from '../types.js';
 import { guard, type RedisContext } from './context.js';

@@ -15,7 +15,6 @@ const scripts = {
   syncStudyTimes: { file: 'sync-study-times.lua', keys: 2 },
   closeStudyDay: { file: 'close-study-day.lua', keys: 3 },
   studyReport: { file: 'study-report.lua', keys: 2 },
-  rateLimit: { file: 'rate-limit.lua', keys: 1 },
   heartbeat: { file: 'heartbeat.lua', keys: 1 },
   reap: { file: 'reap.lua', keys: 3 },
   syncNodeSessions: { file: 'sync-node-sessions.lua', keys: 1 },
@@ -40,7 +39,6 @@ declare module 'ioredis' {
     syncStudyTimes(...args: Arg[]): Result<unknown, Context>;
     closeStudyDay(...args: Arg[]): Result<unknown, Context>;
     studyReport(...args: Arg[]): Result<unknown, Context>;
-    rateLimit(...args: Arg[]): Result<unknown, Context>;
     heartbeat(...args: Arg[]): Result<unknown, Context>;
     reap(...args: Arg[]): Result<unknown, Context>;
     syncNodeSessions(...args: Arg[]): Result<unknown, Context>;

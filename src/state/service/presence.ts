@@ -1,9 +1,9 @@
 import { badInput } from '../../errors.js';
-import { topics } from '../../pubsub/topics.js';
+import { topics } from '../topics.js';
 import { withSnapshot } from '../../pubsub/with-snapshot.js';
 import { assertId, assertIdList, assertIdSet, assertOptionalId } from '../../validate.js';
 import { toConnection } from '../records.js';
-import type { ConnectSessionArgs, StateService, StateServiceDeps } from '../service.js';
+import type { ConnectSessionArgs, StateService, StateServiceDeps } from './contract.js';
 import type { PresenceEvent } from '../types.js';
 
 export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({

@@ -1,7 +1,7 @@
 import { badInput } from '../../errors.js';
-import { topics } from '../../pubsub/topics.js';
+import { topics } from '../topics.js';
 import { assertId, assertInt, assertOptionalId, assertText } from '../../validate.js';
-import type { StateService, StateServiceDeps } from '../service.js';
+import type { StateService, StateServiceDeps } from './contract.js';
 import type { RoomEvent, RoomEventType } from '../types.js';
 
 const ROOM_EVENT_TYPES = new Set<RoomEventType>(['ALERT', 'KICK_OUT', 'KICK_OUT_BY_ALERT', 'DELEGATE']);

@@ -1,8 +1,8 @@
 import { badInput } from '../../errors.js';
-import { topics } from '../../pubsub/topics.js';
-import { isDay, MAX_DAY_SECONDS } from '../../study/calendar.js';
+import { topics } from '../topics.js';
+import { isDay, MAX_DAY_SECONDS } from '../calendar.js';
 import { assertId, assertInt, assertOptionalId } from '../../validate.js';
-import type { StateService, StateServiceDeps } from '../service.js';
+import type { StateService, StateServiceDeps } from './contract.js';
 import type { StudyDayClosed } from '../types.js';
 
 /** Most entries one syncStudyTimes call takes. */

@@ -1,8 +1,8 @@
 import { withSnapshot } from '../../pubsub/with-snapshot.js';
-import { topics } from '../../pubsub/topics.js';
+import { topics } from '../topics.js';
 import { assertId } from '../../validate.js';
 import { groupChannels, voiceChange } from '../records.js';
-import type { StateService, StateServiceDeps, VoiceArgs } from '../service.js';
+import type { StateService, StateServiceDeps, VoiceArgs } from './contract.js';
 import type { VoiceChannelInput } from '../types.js';
 
 const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({

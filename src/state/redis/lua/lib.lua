@@ -1,6 +1,6 @@
 -- Helpers shared by every script; scripts.ts prepends this file to each one.
 -- ARGV[1] is always the key prefix. Key and topic names mirror keys.ts and
--- src/pubsub/topics.ts; they are built here for keys a script only learns
+-- src/state/topics.ts; they are built here for keys a script only learns
 -- while it runs (the user behind a session id, the guild a user is in).
 
 local PREFIX = ARGV[1]

@@ -1,6 +1,6 @@
 import { badInput } from '../../errors.js';
 import { assertId, assertInt } from '../../validate.js';
-import type { StateService, StateServiceDeps } from '../service.js';
+import type { StateService, StateServiceDeps } from './contract.js';
 import { sessionInput } from './presence.js';
 
 /** Most sessions one syncNodeSessions call takes. */
@@ -8,8 +8,8 @@ export const MAX_NODE_SESSIONS = 10_000;
 /** How long one instance holds the maintenance lock at most. */
 const MAINTENANCE_LOCK_MS = 10_000;
 
-/** Gateway leases, node resync and the maintenance pass. */
-export function gatewayService(
+/** Gateway nodes: their leases, their resync, and the maintenance pass that reaps lapsed ones. */
+export function nodeService(
   { engine, clock, reliability }: StateServiceDeps,
   closeEndedDays: StateService['closeEndedDays'],
 ): Pick<StateService, 'heartbeat' | 'syncNodeSessions' | 'maintain'> {

@@ -1,4 +1,5 @@
-import type { PresenceEvent, RoomEvent, StudyDayClosed, StudyTimeEvent, VoiceStateChange } from '../state/types.js';
+import type { EventBus, Topic } from '../pubsub/event-bus.js';
+import type { PresenceEvent, RoomEvent, StudyDayClosed, StudyTimeEvent, VoiceStateChange } from './types.js';
 
 /**
  * Every pub/sub topic and the payload it carries. Names are relative to the
@@ -16,12 +17,8 @@ export interface TopicPayloads {
 
 export type TopicKind = keyof TopicPayloads;
 
-/** A channel name, or with `pattern` every channel that starts with it, tagged with its payload. */
-export interface Topic<K extends TopicKind> {
-  readonly kind: K;
-  readonly name: string;
-  readonly pattern: boolean;
-}
+/** The bus the state layer publishes on and subscribes to. */
+export type StateBus = EventBus<TopicPayloads>;
 
 const topic = <K extends TopicKind>(kind: K, name: string, pattern = false): Topic<K> => ({ kind, name, pattern });
 

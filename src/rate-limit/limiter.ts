@@ -1,3 +1,5 @@
+// Rate limiting lives here whole: the limit rule, the 429 error, and both
+// counters (this file in memory, redis.ts across instances).
 import type { Clock } from '../clock.js';
 import { ErrorCode, StateError } from '../errors.js';
 
