@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { startRedisServer } from '../test/utils/redis-server.js';
 import { baselines } from './scenarios/baselines.js';
+import { clusterPubsub } from './scenarios/cluster-pubsub.js';
 import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
 import { latency } from './scenarios/latency.js';
@@ -86,7 +87,7 @@ const contextFor = (redisUrl: string): BenchContext => ({
   },
 });
 
-const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup };
+const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub };
 const ratiosOf = (metrics: Record<string, number>) => {
   const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
   const all: Record<string, number | undefined> = {
