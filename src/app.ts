@@ -12,7 +12,7 @@ import { attachWebSocket } from './server/websocket.js';
 import { createFastPath } from './server/fast-http.js';
 import { createPreparedOperations } from './server/prepared-operations.js';
 import { createSharedSubscriptions } from './server/shared-subscriptions.js';
-import { useSharedSse } from './server/sse-subscriptions.js';
+import { openSseStreams, useSharedSse } from './server/sse-subscriptions.js';
 import { createYogaServer, GRAPHQL_PATH, maskAndLog } from './server/yoga.js';
 import { createState, type StateRuntime } from './state/create-state.js';
 import { startMaintenance } from './state/maintenance.js';
@@ -48,7 +48,8 @@ export async function buildApp(
   { clock = systemClock, logger = silentLogger, fastPath = true, preparedOperations = true, sharedSse = true }: AppOptions = {},
 ): Promise<App> {
   const metrics = createMetrics();
-  const state = await createState(config, clock, logger, metrics.bus);
+  const state = await createState(config, clock, logger, { ...metrics.bus, instrumentEngine: metrics.instrumentEngine });
+  state.service = metrics.instrumentService(state.service);
   metrics.watch(state.bus);
   const authenticate = createAuthenticator(config.auth);
   if (!config.auth.enabled) {
@@ -91,6 +92,7 @@ export async function buildApp(
     onCut: () => metrics.slowReader('ws'),
     maxJsonDepth: config.limits.maxJsonDepth,
   });
+  metrics.watchConnections({ ws: () => wss.clients.size, sse: openSseStreams });
   let stopMaintenance = () => {};
 
   return {
@@ -101,7 +103,7 @@ export async function buildApp(
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          stopMaintenance = startMaintenance(state.service, logger);
+          stopMaintenance = startMaintenance(state.service, logger, { onPass: (result) => metrics.maintenancePass(result) });
           const bound = (server.address() as AddressInfo).port;
           const shownHost = host === '0.0.0.0' ? 'localhost' : host;
           resolve({ port: bound, url: `http://${shownHost}:${bound}${GRAPHQL_PATH}` });

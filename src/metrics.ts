@@ -1,19 +1,139 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
 import { ErrorCode, isExposedError } from './errors.js';
+import type { StateEngine } from './state/engine.js';
+import type { StateService } from './state/service.js';
 import type { StateBus } from './state/topics.js';
 
 export const METRICS_PATH = '/metrics';
 
+type Kind = 'query' | 'mutation' | 'subscription';
+/** The GraphQL kind of each state service operation; the rest (maintenance, readiness) are internal. */
+const kinds: Partial<Record<keyof StateService, Kind>> = {
+  session: 'query',
+  connectionStates: 'query',
+  channelStates: 'query',
+  studyTime: 'query',
+  studyReport: 'query',
+  presenceChanged: 'subscription',
+  channelStateChanged: 'subscription',
+  roomEvents: 'subscription',
+  studyTimeChanged: 'subscription',
+  studyDayClosed: 'subscription',
+  connectSession: 'mutation',
+  disconnectSession: 'mutation',
+  joinVoiceChannel: 'mutation',
+  leaveVoiceChannel: 'mutation',
+  heartbeat: 'mutation',
+  syncNodeSessions: 'mutation',
+  startStudyTimer: 'mutation',
+  stopStudyTimer: 'mutation',
+  saveStudyTime: 'mutation',
+  syncStudyTimes: 'mutation',
+  publishRoomEvent: 'mutation',
+};
+
+/** The stable code of a failure, as clients see it; anything else is INTERNAL. */
+const outcomeOf = (error: unknown) => (isExposedError(error) ? String(error.extensions.code ?? ErrorCode.INTERNAL) : ErrorCode.INTERNAL);
+
 /**
- * Prometheus metrics of one instance. For now what the delivery safety nets
- * do (what was shed, how far delivery is behind) and the process's own;
- * labels never carry ids.
+ * Wraps every method of `target` so each call is timed and counted with its
+ * outcome. Label values come from our own method names and error codes only,
+ * so cardinality is fixed by the code, never by callers.
+ */
+function timed<T extends object>(target: T, observe: (method: string, seconds: number, outcome: string) => void): T {
+  const out = { ...target } as Record<string, unknown>;
+  for (const [method, fn] of Object.entries(target)) {
+    if (typeof fn !== 'function') continue;
+    out[method] = async (...args: unknown[]) => {
+      const began = performance.now();
+      try {
+        const result = await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        observe(method, (performance.now() - began) / 1000, 'ok');
+        return result;
+      } catch (error) {
+        observe(method, (performance.now() - began) / 1000, outcomeOf(error));
+        throw error;
+      }
+    };
+  }
+  return out as T;
+}
+
+/**
+ * Prometheus metrics of one instance: operations (by state service
+ * operation, kind and outcome code) and their durations, state store calls
+ * (Redis latency and errors), subscriptions and connections by transport,
+ * events received, delivered and cut off, maintenance, and the process's
+ * own. Labels never carry ids or operation texts.
  */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const operations = new Counter({
+    name: 'state_server_operations_total',
+    help: 'State operations by operation (the schema root field), kind and outcome (ok or the error code answered)',
+    labelNames: ['operation', 'kind', 'outcome'] as const,
+    registers,
+  });
+  const operationSeconds = new Histogram({
+    name: 'state_server_operation_duration_seconds',
+    help: 'Time from validated input to answer of a state operation (for a subscription: until it is subscribed)',
+    labelNames: ['operation', 'kind'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
+  const storeSeconds = new Histogram({
+    name: 'state_server_store_call_duration_seconds',
+    help: 'One call of the state engine (on Redis: its script or pipeline round trips)',
+    labelNames: ['method', 'engine'] as const,
+    buckets: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
+  const storeErrors = new Counter({
+    name: 'state_server_store_errors_total',
+    help: 'Failed state engine calls by method and code (STATE_UNAVAILABLE: Redis away or too slow)',
+    labelNames: ['method', 'engine', 'code'] as const,
+    registers,
+  });
+  const received = new Counter({
+    name: 'state_server_events_received_total',
+    help: 'Events this instance received from pub/sub (once per channel, however many subscribers)',
+    registers,
+  });
+  const maintenance = new Counter({
+    name: 'state_server_maintenance_runs_total',
+    help: 'Maintenance passes by outcome (ok, failed)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const reaped = new Counter({
+    name: 'state_server_sessions_reaped_total',
+    help: 'Sessions closed by maintenance: of lapsed gateway nodes, or over SESSION_MAX_AGE_SECONDS',
+    registers,
+  });
+  const offline = new Counter({
+    name: 'state_server_held_offline_sent_total',
+    help: 'OFFLINE transitions sent by maintenance once PRESENCE_GRACE_MS had passed',
+    registers,
+  });
+  const daysClosed = new Counter({
+    name: 'state_server_study_days_closed_total',
+    help: 'Study days this instance closed (one instance closes each day)',
+    registers,
+  });
+  let connections: Partial<Record<'ws' | 'sse', () => number>> = {};
+  new Gauge({
+    name: 'state_server_connections',
+    help: 'Open WebSocket connections and Server-Sent Events streams of this instance',
+    labelNames: ['transport'] as const,
+    registers,
+    collect() {
+      for (const [transport, count] of Object.entries(connections)) this.set({ transport }, count());
+    },
+  });
   const cut = new Counter({
     name: 'state_server_subscriptions_cut_total',
     help: 'Subscriptions ended with RATE_LIMITED: overload (the instance could not deliver in time) or slow_reader (the client did not read its socket)',
@@ -49,6 +169,33 @@ export function createMetrics() {
     bus: {
       onShed: (count: number) => cut.inc({ reason: 'overload', transport: 'any' }, count),
       onDelivered: (count: number) => delivered.inc(count),
+      onReceived: () => received.inc(),
+    },
+    /** Counts and times every operation of the state service. */
+    instrumentService: (service: StateService): StateService =>
+      timed(service, (operation, seconds, outcome) => {
+        const kind = kinds[operation as keyof StateService];
+        if (!kind) return;
+        operations.inc({ operation, kind, outcome });
+        operationSeconds.observe({ operation, kind }, seconds);
+      }),
+    /** Times every call of the state engine and counts its failures. */
+    instrumentEngine: (engine: StateEngine, name: 'memory' | 'redis'): StateEngine =>
+      timed(engine, (method, seconds, outcome) => {
+        storeSeconds.observe({ method, engine: name }, seconds);
+        if (outcome !== 'ok') storeErrors.inc({ method, engine: name, code: outcome });
+      }),
+    /** One maintenance pass ended (`result` null when it failed). */
+    maintenancePass(result: { closed: number; offline: number; days: unknown[] } | null) {
+      maintenance.inc({ outcome: result ? 'ok' : 'failed' });
+      if (!result) return;
+      reaped.inc(result.closed);
+      offline.inc(result.offline);
+      daysClosed.inc(result.days.length);
+    },
+    /** Where the connection counts come from. */
+    watchConnections(counts: typeof connections) {
+      connections = counts;
     },
     /** A slow reader's subscription was cut off. */
     slowReader: (transport: 'ws' | 'sse') => cut.inc({ reason: 'slow_reader', transport }),

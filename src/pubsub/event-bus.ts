@@ -45,6 +45,8 @@ export interface EventBusOptions extends Pick<DispatcherOptions, 'maxLagMs' | 'o
   bufferSize?: number;
   /** How long a subscription may wait for the transport. @default 2000 */
   subscribeTimeoutMs?: number;
+  /** Called for each message the transport hands over (once per channel, not per subscriber). */
+  onReceived?: () => void;
 }
 
 /** One transport subscription, shared by every subscriber of its channel. */
@@ -60,6 +62,7 @@ export function createEventBus<P extends object>(transport: Transport, options: 
   const {
     bufferSize = 1000, // events per subscriber
     subscribeTimeoutMs = 2_000, // a subscription never waits longer on Redis
+    onReceived,
     ...dispatcherOptions
   } = options;
   const dispatcher = createDispatcher(dispatcherOptions);
@@ -72,7 +75,13 @@ export function createEventBus<P extends object>(transport: Transport, options: 
     const existing = channels.get(key);
     if (existing) return existing;
     const channel: Channel = { key, subscribers: [], shedAt: -Infinity, id: undefined, closed: false, ready: Promise.resolve() };
-    channel.ready = transport.subscribe(topic.name, (payload) => dispatcher.dispatch(channel, payload), topic.pattern).then(
+    const listener = onReceived
+      ? (payload: unknown) => {
+          onReceived();
+          dispatcher.dispatch(channel, payload);
+        }
+      : (payload: unknown) => dispatcher.dispatch(channel, payload);
+    channel.ready = transport.subscribe(topic.name, listener, topic.pattern).then(
       (id) => {
         // A channel every subscriber left before the transport answered must not leak.
         if (channel.closed) transport.unsubscribe(id);

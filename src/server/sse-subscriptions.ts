@@ -21,6 +21,8 @@ const flushAll = () => {
   dirty.clear();
 };
 const open = new Set<SseSink>();
+/** Server-Sent Events streams open in this process (for /metrics). */
+export const openSseStreams = () => open.size;
 let pinger: NodeJS.Timeout | undefined;
 
 /**

@@ -11,6 +11,7 @@ import { createMemoryEngine } from './memory/engine.js';
 import { createRedisClients, waitReady } from './redis/clients.js';
 import { createRedisEngine } from './redis/engine.js';
 import { createRedisRateLimiter } from '../rate-limit/redis.js';
+import type { StateEngine } from './engine.js';
 import { createStateService, type StateService } from './service.js';
 
 export interface StateRuntime {
@@ -38,12 +39,18 @@ type StateConfig = Pick<
   | 'reliability'
 >;
 
+/** What the app hooks into the state layer (metrics). */
+export interface StateHooks extends Pick<EventBusOptions, 'onShed' | 'onDelivered' | 'onReceived'> {
+  /** Wraps the engine, e.g. to time its calls. */
+  instrumentEngine?: (engine: StateEngine, name: 'memory' | 'redis') => StateEngine;
+}
+
 /** Picks the engine from the configuration: Redis when a Redis setting (URL or Sentinel) is there, memory otherwise. */
 export async function createState(
   config: StateConfig,
   clock: Clock,
   logger: Logger,
-  busHooks: Pick<EventBusOptions, 'onShed' | 'onDelivered'> = {},
+  { instrumentEngine = (engine) => engine, ...busHooks }: StateHooks = {},
 ): Promise<StateRuntime> {
   const calendar = createStudyCalendar(config.studyDayStart, config.studyTimezone);
   const retention = {
@@ -72,7 +79,7 @@ export async function createState(
   const target = config.redis ?? config.redisUrl;
   if (!target) {
     const bus = createEventBus<TopicPayloads>(createMemoryTransport(), busOptions);
-    const engine = createMemoryEngine({ bus, clock, ...retention });
+    const engine = instrumentEngine(createMemoryEngine({ bus, clock, ...retention }), 'memory');
     return {
       engine: 'memory',
       bus,
@@ -90,11 +97,7 @@ export async function createState(
     createRedisTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix: config.keyPrefix }),
     busOptions,
   );
-  const engine = createRedisEngine({
-    client: clients.command,
-    keyPrefix: config.keyPrefix,
-    ...retention,
-  });
+  const engine = instrumentEngine(createRedisEngine({ client: clients.command, keyPrefix: config.keyPrefix, ...retention }), 'redis');
   if (!(await waitReady(clients.command, 2 * config.redisCommandTimeoutMs))) {
     logger.warn('redis not reachable yet; answering STATE_UNAVAILABLE until it is', {});
   }
