@@ -1,3 +1,5 @@
+import { pino } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface Logger {
@@ -7,15 +9,43 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+// Keys pino writes itself: a field of the same name is renamed, never overwrites them.
+const reserved = new Set(['time', 'level', 'msg', 'pid', 'hostname']);
+// Wherever a field names a credential, pino writes [Redacted].
+const redact = ['authorization', 'token', 'password', '*.authorization', '*.token', '*.password', 'headers.authorization'];
 
-/** One JSON object per line on stdout, so log shippers need no parsing rules. */
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const emit = (at: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
-    if (rank[at] < rank[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields }) + '\n');
+/**
+ * pino, writing one JSON object per line (on stdout, or to `write` in
+ * tests): `time` (ISO), `level` (its name), `msg`, then the fields. An
+ * `error` field holding an Error is written with its type, message and stack.
+ */
+export function createLogger(level: LogLevel = 'info', write?: (line: string) => void): Logger {
+  const destination = write ? { write } : pino.destination({ dest: 1, sync: true });
+  const base = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: pino.stdSerializers.err },
+      redact: { paths: redact },
+    },
+    destination,
+  );
+  const at = (method: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+    if (!base.isLevelEnabled(method)) return;
+    if (!fields) return base[method](msg);
+    let safe = fields;
+    for (const key of Object.keys(fields)) {
+      if (!reserved.has(key)) continue;
+      if (safe === fields) safe = { ...fields };
+      safe[`field_${key}`] = safe[key];
+      delete safe[key];
+    }
+    base[method](safe, msg);
   };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export const silentLogger: Logger = createLogger('silent');
