@@ -12,6 +12,7 @@ import { attachWebSocket } from './server/websocket.js';
 import { createFastPath } from './server/fast-http.js';
 import { createPreparedOperations } from './server/prepared-operations.js';
 import { createSharedSubscriptions } from './server/shared-subscriptions.js';
+import { isConsolePath, serveConsole } from './server/console.js';
 import { openSseStreams, useSharedSse } from './server/sse-subscriptions.js';
 import { createYogaServer, GRAPHQL_PATH, maskAndLog } from './server/yoga.js';
 import { createState, type StateRuntime } from './state/create-state.js';
@@ -76,6 +77,7 @@ export async function buildApp(
     limitBody({ maxBytes: config.limits.maxBodyBytes, maxJsonDepth: config.limits.maxJsonDepth }, (req, res) => {
       if (req.method === 'GET' || req.method === 'HEAD') {
         if (req.url === METRICS_PATH) return void serveMetrics(metrics, authenticate, req, res);
+        if (isConsolePath(req.url)) return serveConsole(req, res);
         if (req.url === HEALTH_PATH || req.url === READINESS_PATH) return void serveHealth(state, req, res);
       }
       return fast ? fast(req, res, () => yoga(req, res)) : yoga(req, res);

@@ -14,6 +14,7 @@ const kinds: Partial<Record<keyof StateService, Kind>> = {
   session: 'query',
   connectionStates: 'query',
   channelStates: 'query',
+  nodeLeases: 'query',
   studyTime: 'query',
   studyReport: 'query',
   presenceChanged: 'subscription',

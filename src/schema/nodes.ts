@@ -39,6 +39,15 @@ const SyncNodeSessionsInput = builder.inputType('SyncNodeSessionsInput', {
   }),
 });
 
+builder.queryFields((t) => ({
+  nodeLeases: t.field({
+    type: [NodeLeaseRef],
+    description: 'Known gateway nodes, soonest lease expiry first (at most 1000); resync is true for a lapsed node',
+    authScopes: { service: true },
+    resolve: (_root, _args, { state }) => state.nodeLeases(),
+  }),
+}));
+
 builder.mutationFields((t) => ({
   heartbeat: t.field({
     type: NodeLeaseRef,

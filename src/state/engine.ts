@@ -33,6 +33,8 @@ export interface StateEngine {
   leaveVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   channelStates(guildId: string): Promise<VoiceChannel[]>;
 
+  /** Known gateway nodes and their lease expiry (epoch ms), soonest first, at most `limit`. */
+  nodeLeases(limit: number): Promise<Array<{ nodeId: string; expiresAt: number }>>;
   /** Renews a gateway node's lease. */
   heartbeat(nodeId: string, leaseMs: number, now: number): Promise<NodeLease>;
   /** Replaces the node's sessions with these (their nodeId is the node's), renewing its lease. */

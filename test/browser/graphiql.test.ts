@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CONNECT } from '../utils/operations.js';
+import { CONNECT, JOIN } from '../utils/operations.js';
 import { gql, useServers } from '../utils/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -70,6 +70,37 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium, with the network closed', (
       .toBeGreaterThan(0);
     await gql(server.url, CONNECT, { input: { sessionId: 'from-test', userId: '42', guildIds: ['g1'] } });
     expect(await textOf(page, '.graphiql-response', /"ONLINE"/)).toMatch(/"userId":\s*"42"/);
+    expect(foreign).toEqual([]);
+  });
+
+  it('the operator console renders from our server alone and updates when mutations happen', { timeout: 60_000 }, async () => {
+    const server = await start('memory');
+    const page = await browser.newPage();
+    const foreign: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.host === new URL(server.base).host) return route.continue();
+      foreign.push(url.href);
+      return route.abort();
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${server.base}/console`, { waitUntil: 'load' });
+    await page.fill('#guilds', 'g1');
+    await page.click('#watch-form button');
+    await textOf(page, '#guild-g1 .online', /^0$/);
+    await expect.poll(() => server.app.state.bus.activeSubscriptions(), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    await gql(server.url, CONNECT, { input: { sessionId: 'console-1', userId: '42', guildIds: ['g1'], nodeId: 'gw-console' } });
+    await textOf(page, '#guild-g1 .online', /^1$/);
+    await gql(server.url, JOIN, { input: { guildId: 'g1', channelId: 'lobby', userId: '42' } });
+    await textOf(page, '#guild-g1 .voice', /lobby: 42/);
+    expect(await textOf(page, '#nodes tbody', /gw-console/)).toMatch(/live/);
+    // Rates appear once two samples of /metrics were read.
+    expect(await textOf(page, '#received-rate', /^\d+\.\d$/)).toMatch(/\d/);
+    expect(await page.textContent('#error')).toBe('');
+    expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
   });
 });

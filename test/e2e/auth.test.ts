@@ -53,6 +53,19 @@ describe('callers and what they may do', () => {
     }
   });
 
+  it('serves the operator console shell to anyone, and what it shows only to service tokens', async () => {
+    const server = await secured();
+    const page = await fetch(`${server.base}/console`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).not.toMatch(/token=|Bearer [A-Za-z0-9]/);
+    const NODES = 'query { nodeLeases { nodeId } }';
+    expect(codeOf(await gql(server.url, NODES))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gql(server.url, NODES, {}, bearer(await userToken({ sub: 'alice', guilds: ['g1'] }))))).toBe('FORBIDDEN');
+    expect((await gql(server.url, NODES, {}, service)).data).toEqual({ nodeLeases: [] });
+    expect((await fetch(`${server.base}/metrics`)).status).toBe(401);
+  });
+
   it('gives service tokens full access', async () => {
     const server = await secured();
     await seed(server);

@@ -88,6 +88,26 @@ describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
       expect((await service.heartbeat('gw-2')).expiresAt).toBe(clock.now() + 30_000); // NODE_LEASE_SECONDS
     });
 
+    it('lists known nodes soonest expiry first, marking lapsed ones, including nodes known only by a session', async () => {
+      const { service, clock } = await setup();
+      expect(await service.nodeLeases()).toEqual([]);
+      await service.heartbeat('gw-b', 20);
+      await service.heartbeat('gw-a', 10);
+      await service.connectSession({ sessionId: 's1', userId: 'u1', nodeId: 'gw-c' }); // lease NODE_LEASE_SECONDS
+      const t0 = clock.now();
+      expect(await service.nodeLeases()).toEqual([
+        { nodeId: 'gw-a', expiresAt: t0 + 10_000, resync: false },
+        { nodeId: 'gw-b', expiresAt: t0 + 20_000, resync: false },
+        { nodeId: 'gw-c', expiresAt: t0 + 30_000, resync: false },
+      ]);
+      clock.advance(15_000);
+      expect((await service.nodeLeases()).map((n) => [n.nodeId, n.resync])).toEqual([
+        ['gw-a', true],
+        ['gw-b', false],
+        ['gw-c', false],
+      ]);
+    });
+
     it("reaps a lapsed node's sessions with the usual events, once", async () => {
       const { service, clock, bus, watch } = await setup();
       const presence = await watch(bus.subscribe([topics.presenceUser('u1')]));

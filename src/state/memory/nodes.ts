@@ -9,9 +9,14 @@ export function memoryNodes(
   { openSession, closeSession }: SessionSteps,
 ): Pick<
   StateEngine,
-  'heartbeat' | 'syncNodeSessions' | 'reap' | 'tryLock' | 'unlock'
+  'heartbeat' | 'syncNodeSessions' | 'reap' | 'tryLock' | 'unlock' | 'nodeLeases'
 > {
   return {
+    async nodeLeases(limit) {
+      const sorted = [...nodes].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+      return sorted.slice(0, limit).map(([nodeId, expiresAt]) => ({ nodeId, expiresAt }));
+    },
+
     async heartbeat(nodeId, leaseMs, now) {
       const known = nodes.get(nodeId);
       nodes.set(nodeId, now + leaseMs);

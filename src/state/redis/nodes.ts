@@ -10,9 +10,17 @@ import { guard, type RedisContext } from './context.js';
 /** Gateway leases, node resync, reaping and the maintenance lock. */
 export function redisNodes({ client, keyPrefix, keys, ctxArgs, calendarForAllTimers }: RedisContext): Pick<
   StateEngine,
-  'heartbeat' | 'syncNodeSessions' | 'reap' | 'tryLock' | 'unlock'
+  'heartbeat' | 'syncNodeSessions' | 'reap' | 'tryLock' | 'unlock' | 'nodeLeases'
 > {
   return {
+    nodeLeases: (limit) =>
+      guard(async () => {
+        const flat = await client.zrange(keys.nodes(), 0, limit - 1, 'WITHSCORES');
+        const out = [];
+        for (let i = 0; i < flat.length; i += 2) out.push({ nodeId: flat[i]!, expiresAt: Number(flat[i + 1]) });
+        return out;
+      }),
+
     heartbeat: (nodeId, leaseMs, now) =>
       guard(async () => {
         const [resync, expiresAt] = (await client.heartbeat(keys.nodes(), keyPrefix, nodeId, now, leaseMs)) as [number, number];

@@ -95,6 +95,8 @@ export interface StateService {
   leaveVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   channelStates(guildId: unknown): Promise<VoiceChannel[]>;
   heartbeat(nodeId: unknown, ttlSeconds?: unknown): Promise<NodeLease>;
+  /** Known gateway nodes, soonest lease expiry first (at most 1000); `resync` marks a lapsed one. */
+  nodeLeases(): Promise<NodeLease[]>;
   syncNodeSessions(input: NodeSyncArgs): Promise<NodeSyncResult>;
   /**
    * One maintenance pass (every instance runs one each second): under a
