@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 
 /** Everything the server reads from its environment, validated once. */
 export interface Config {
@@ -116,42 +117,96 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
-}
+// One zod schema per scalar setting: each turns the raw string (or its
+// absence) into the typed value, or adds an issue that names the variable.
+type Issue = { addIssue(issue: { code: 'custom'; message: string }): void };
+const fail = (ctx: Issue, message: string) => {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+};
 
-function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!allowed.includes(raw as T)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
+const int = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      if (!/^\d+$/.test(raw.trim())) return fail(ctx, `${name} must be an integer, got "${raw}"`);
+      const value = Number(raw);
+      if (value < min || value > max) return fail(ctx, `${name} must be between ${min} and ${max}, got ${value}`);
+      return value;
+    });
 
-function dayStart(env: Env): string {
-  const raw = env.STUDY_DAY_START ?? '05:00';
-  const match = /^(\d{2}):(\d{2})$/.exec(raw);
-  if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) {
-    throw new ConfigError(`STUDY_DAY_START must be HH:MM (00:00-23:59), got "${raw}"`);
-  }
-  return raw;
-}
+const oneOf = <const T extends readonly [string, ...string[]]>(name: string, fallback: T[number], allowed: T) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx): T[number] => {
+      if (raw === undefined || raw === '') return fallback;
+      if (!allowed.includes(raw)) return fail(ctx, `${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return raw as T[number];
+    });
 
-function timezone(env: Env): string {
-  const raw = env.STUDY_TIMEZONE ?? 'Asia/Seoul';
-  if (!DateTime.now().setZone(raw).isValid) {
-    throw new ConfigError(`STUDY_TIMEZONE must be an IANA time zone such as Asia/Seoul, got "${raw}"`);
-  }
-  return raw;
-}
+const text = (check: (raw: string) => boolean, fallback: string, message: (raw: string) => string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw ?? fallback;
+      return check(value) ? value : fail(ctx, message(value));
+    });
+
+/** A variable read as it is; the checks that span several of them come after the schema. */
+const raw = z.string().optional();
+
+/** Every variable the server reads, with the schema of each. */
+const envSchema = z.object({
+  PORT: int('PORT', 4000, 0, 65535),
+  HOST: raw,
+  REDIS_URL: raw,
+  REDIS_SENTINELS: raw,
+  REDIS_SENTINEL_NAME: raw,
+  REDIS_CLUSTER_NODES: raw,
+  REDIS_PASSWORD: raw,
+  KEY_PREFIX: text((v) => /^[\x21-\x7e]{0,64}$/.test(v), 'ss:', () => 'KEY_PREFIX must be at most 64 printable ASCII characters without spaces'),
+  PRESENCE_RETENTION_SECONDS: int('PRESENCE_RETENTION_SECONDS', 7 * 24 * 3600, 1, 10 * 365 * 86400),
+  STUDY_DAY_START: text(
+    (v) => {
+      const match = /^(\d{2}):(\d{2})$/.exec(v);
+      return Boolean(match && Number(match[1]) <= 23 && Number(match[2]) <= 59);
+    },
+    '05:00',
+    (v) => `STUDY_DAY_START must be HH:MM (00:00-23:59), got "${v}"`,
+  ),
+  STUDY_TIMEZONE: text((v) => DateTime.now().setZone(v).isValid, 'Asia/Seoul', (v) => `STUDY_TIMEZONE must be an IANA time zone such as Asia/Seoul, got "${v}"`),
+  STUDY_RETENTION_DAYS: int('STUDY_RETENTION_DAYS', 35, 1, 3650),
+  STUDY_CLOSE_DELAY_SECONDS: int('STUDY_CLOSE_DELAY_SECONDS', 0, 0, 86_400),
+  SUBSCRIPTION_BUFFER_SIZE: int('SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
+  SUBSCRIPTION_MAX_LAG_MS: int('SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
+  SUBSCRIPTION_MAX_BUFFERED_BYTES: int('SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
+  REDIS_COMMAND_TIMEOUT_MS: int('REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
+  NODE_ENV: raw,
+  LOG_LEVEL: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent']),
+  SERVICE_TOKENS: raw,
+  JWT_SECRET: raw,
+  JWT_PUBLIC_KEY: raw,
+  JWT_ISSUER: raw,
+  JWT_AUDIENCE: raw,
+  MAX_DEPTH: int('MAX_DEPTH', 10, 1, 100),
+  MAX_ALIASES: int('MAX_ALIASES', 15, 0, 1000),
+  MAX_COST: int('MAX_COST', 5000, 1, 1_000_000),
+  MAX_TOKENS: int('MAX_TOKENS', 2000, 10, 1_000_000),
+  MAX_BODY_BYTES: int('MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+  WS_MAX_PAYLOAD_BYTES: int('WS_MAX_PAYLOAD_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: int('MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+  RATE_LIMIT_USER_PER_MINUTE: int('RATE_LIMIT_USER_PER_MINUTE', 600, 0, 10_000_000),
+  RATE_LIMIT_SERVICE_PER_MINUTE: int('RATE_LIMIT_SERVICE_PER_MINUTE', 0, 0, 10_000_000),
+  MAX_JSON_DEPTH: int('MAX_JSON_DEPTH', 64, 8, 10_000),
+  NODE_LEASE_SECONDS: int('NODE_LEASE_SECONDS', 30, 1, 3600),
+  SESSION_MAX_AGE_SECONDS: int('SESSION_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400),
+  TOMBSTONE_SECONDS: int('TOMBSTONE_SECONDS', 600, 1, 86_400),
+  PRESENCE_GRACE_MS: int('PRESENCE_GRACE_MS', 0, 0, 600_000),
+});
 
 function redisUrl(raw: string): string {
   let url: URL;
@@ -254,35 +309,8 @@ function auth(env: Env, production: boolean): AuthConfig {
   });
 }
 
-/** Reads one setting; a bad one is noted and its default used, so that every problem is reported at once. */
-type Check = <T>(fallback: T, read: () => T) => T;
-/** An integer setting, checked. */
-type Int = (name: string, fallback: number, min: number, max: number) => number;
-
-function limits(int: Int): Limits {
-  return Object.freeze({
-    maxDepth: int('MAX_DEPTH', 10, 1, 100),
-    maxAliases: int('MAX_ALIASES', 15, 0, 1000),
-    maxCost: int('MAX_COST', 5000, 1, 1_000_000),
-    maxTokens: int('MAX_TOKENS', 2000, 10, 1_000_000),
-    maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
-    wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', 1_048_576, 1024, 100 * 1_048_576),
-    maxSubscriptionsPerSocket: int('MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
-    userRequestsPerMinute: int('RATE_LIMIT_USER_PER_MINUTE', 600, 0, 10_000_000),
-    serviceRequestsPerMinute: int('RATE_LIMIT_SERVICE_PER_MINUTE', 0, 0, 10_000_000),
-    maxJsonDepth: int('MAX_JSON_DEPTH', 64, 8, 10_000),
-  });
-}
-
-/** Every variable the server reads. */
-export const SETTINGS = [
-  'PORT', 'HOST', 'REDIS_URL', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_CLUSTER_NODES', 'REDIS_PASSWORD', 'KEY_PREFIX', 'PRESENCE_RETENTION_SECONDS', 'STUDY_DAY_START', 'STUDY_TIMEZONE',
-  'STUDY_RETENTION_DAYS', 'STUDY_CLOSE_DELAY_SECONDS', 'SUBSCRIPTION_BUFFER_SIZE', 'SUBSCRIPTION_MAX_LAG_MS',
-  'SUBSCRIPTION_MAX_BUFFERED_BYTES', 'REDIS_COMMAND_TIMEOUT_MS', 'NODE_ENV', 'LOG_LEVEL', 'SERVICE_TOKENS', 'JWT_SECRET',
-  'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'MAX_DEPTH', 'MAX_ALIASES', 'MAX_COST', 'MAX_TOKENS', 'MAX_BODY_BYTES',
-  'WS_MAX_PAYLOAD_BYTES', 'MAX_SUBSCRIPTIONS_PER_SOCKET', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_SERVICE_PER_MINUTE',
-  'MAX_JSON_DEPTH', 'NODE_LEASE_SECONDS', 'SESSION_MAX_AGE_SECONDS', 'TOMBSTONE_SECONDS', 'PRESENCE_GRACE_MS',
-] as const;
+/** Every variable the server reads (the keys of its schema). */
+export const SETTINGS = Object.keys(envSchema.shape) as ReadonlyArray<keyof typeof envSchema.shape>;
 
 /** Edit distance (insertions, deletions, substitutions, swaps of neighbours). */
 function distance(a: string, b: string): number {
@@ -317,7 +345,9 @@ export function settingWarnings(env: Env = process.env): string[] {
 /** Reads and validates the configuration; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  const check: Check = (fallback, read) => {
+  // The settings that span variables, checked on the raw values so that their
+  // problems are reported together with the schema's.
+  const crossChecked = <T>(fallback: T, read: () => T) => {
     try {
       return read();
     } catch (error) {
@@ -326,39 +356,49 @@ export function loadConfig(env: Env = process.env): Config {
       return fallback;
     }
   };
-  const int: Int = (name, fallback, min, max) => check(fallback, () => integer(env, name, fallback, min, max));
-  const keyPrefix = env.KEY_PREFIX ?? 'ss:';
   const production = env.NODE_ENV === 'production';
-  if (!/^[\x21-\x7e]{0,64}$/.test(keyPrefix)) problems.push('KEY_PREFIX must be at most 64 printable ASCII characters without spaces');
   const open = { serviceTokens: new Map<string, string>(), jwtSecret: undefined, jwtPublicKey: undefined, jwtIssuer: undefined, jwtAudience: undefined, enabled: false };
-  const access = check<AuthConfig>(open, () => auth(env, production));
-  const redis = check(undefined, () => redisTarget(env));
-  const config: Config = Object.freeze({
-    port: int('PORT', 4000, 0, 65535),
-    host: env.HOST || (access.enabled ? '0.0.0.0' : '127.0.0.1'),
+  const access = crossChecked<AuthConfig>(open, () => auth(env, production));
+  const redis = crossChecked(undefined, () => redisTarget(env));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) problems.unshift(...parsed.error.issues.map((issue) => issue.message));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems.join('; '));
+  const v = parsed.data;
+  return Object.freeze({
+    port: v.PORT,
+    host: v.HOST || (access.enabled ? '0.0.0.0' : '127.0.0.1'),
     redisUrl: redis?.mode === 'single' ? redis.url : undefined,
     redis,
-    keyPrefix,
-    presenceRetentionSeconds: int('PRESENCE_RETENTION_SECONDS', 7 * 24 * 3600, 1, 10 * 365 * 86400),
-    studyDayStart: check('05:00', () => dayStart(env)),
-    studyTimezone: check('Asia/Seoul', () => timezone(env)),
-    studyRetentionDays: int('STUDY_RETENTION_DAYS', 35, 1, 3650),
-    studyCloseDelaySeconds: int('STUDY_CLOSE_DELAY_SECONDS', 0, 0, 86_400),
-    subscriptionBufferSize: int('SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
-    subscriptionMaxLagMs: int('SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
-    subscriptionMaxBufferedBytes: int('SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
-    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
+    keyPrefix: v.KEY_PREFIX,
+    presenceRetentionSeconds: v.PRESENCE_RETENTION_SECONDS,
+    studyDayStart: v.STUDY_DAY_START,
+    studyTimezone: v.STUDY_TIMEZONE,
+    studyRetentionDays: v.STUDY_RETENTION_DAYS,
+    studyCloseDelaySeconds: v.STUDY_CLOSE_DELAY_SECONDS,
+    subscriptionBufferSize: v.SUBSCRIPTION_BUFFER_SIZE,
+    subscriptionMaxLagMs: v.SUBSCRIPTION_MAX_LAG_MS,
+    subscriptionMaxBufferedBytes: v.SUBSCRIPTION_MAX_BUFFERED_BYTES,
+    redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS,
     production,
-    logLevel: check('info' as const, () => oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const)),
+    logLevel: v.LOG_LEVEL,
     auth: access,
-    limits: limits(int),
+    limits: Object.freeze({
+      maxDepth: v.MAX_DEPTH,
+      maxAliases: v.MAX_ALIASES,
+      maxCost: v.MAX_COST,
+      maxTokens: v.MAX_TOKENS,
+      maxBodyBytes: v.MAX_BODY_BYTES,
+      wsMaxPayloadBytes: v.WS_MAX_PAYLOAD_BYTES,
+      maxSubscriptionsPerSocket: v.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      userRequestsPerMinute: v.RATE_LIMIT_USER_PER_MINUTE,
+      serviceRequestsPerMinute: v.RATE_LIMIT_SERVICE_PER_MINUTE,
+      maxJsonDepth: v.MAX_JSON_DEPTH,
+    }),
     reliability: Object.freeze({
-      nodeLeaseSeconds: int('NODE_LEASE_SECONDS', 30, 1, 3600),
-      sessionMaxAgeSeconds: int('SESSION_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400),
-      tombstoneSeconds: int('TOMBSTONE_SECONDS', 600, 1, 86_400),
-      presenceGraceMs: int('PRESENCE_GRACE_MS', 0, 0, 600_000),
+      nodeLeaseSeconds: v.NODE_LEASE_SECONDS,
+      sessionMaxAgeSeconds: v.SESSION_MAX_AGE_SECONDS,
+      tombstoneSeconds: v.TOMBSTONE_SECONDS,
+      presenceGraceMs: v.PRESENCE_GRACE_MS,
     }),
   });
-  if (problems.length > 0) throw new ConfigError(problems.join('; '));
-  return config;
 }
