@@ -12,6 +12,18 @@ if (!hasChromium) {
   console.warn(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
 }
 
+/** Lets the page reach only `base` (and blob:/data: URLs); returns the list of what it tried elsewhere, a CDN request included. */
+async function onlyFrom(page: Page, base: string): Promise<string[]> {
+  const foreign: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'blob:' || url.protocol === 'data:' || url.host === new URL(base).host) return route.continue();
+    foreign.push(url.href);
+    return route.abort();
+  });
+  return foreign;
+}
+
 /** Waits until the element's text matches. */
 async function textOf(page: Page, selector: string, match: RegExp, timeout = 15_000) {
   await page.waitForFunction(([s, source]) => new RegExp(source!).test(document.querySelector(s!)?.textContent ?? ''), [selector, match.source] as const, { timeout });
@@ -32,14 +44,7 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium, with the network closed', (
   it('renders from our server alone, runs a typed query and shows a live subscription event', { timeout: 90_000 }, async () => {
     const server = await start('memory');
     const page = await browser.newPage();
-    const foreign: string[] = [];
-    // Only the server under test: a CDN request fails the test.
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.protocol === 'blob:' || url.protocol === 'data:' || url.host === new URL(server.base).host) return route.continue();
-      foreign.push(url.href);
-      return route.abort();
-    });
+    const foreign = await onlyFrom(page, server.base);
     await page.goto(server.url, { waitUntil: 'load' });
     await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
 
@@ -76,13 +81,7 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium, with the network closed', (
   it('the operator console renders from our server alone and updates when mutations happen', { timeout: 60_000 }, async () => {
     const server = await start('memory');
     const page = await browser.newPage();
-    const foreign: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.host === new URL(server.base).host) return route.continue();
-      foreign.push(url.href);
-      return route.abort();
-    });
+    const foreign = await onlyFrom(page, server.base);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

@@ -122,13 +122,17 @@ describe.skipIf(!seeds)('sharded pub/sub across a Cluster failover', () => {
     clients = [];
     await cluster?.stop();
   });
+  /** Two instances' buses on the failover cluster, sharing a key prefix. */
+  const twoInstances = (prefix: string) => {
+    const [a, b] = [clientsFor(cluster.seeds), clientsFor(cluster.seeds)];
+    clients.push(a, b);
+    const bus = (c: ClusterClients) => createEventBus<TopicPayloads>(createShardedTransport({ publisher: c.command, subscriber: c.subscriber, keyPrefix: prefix }));
+    return { busA: bus(a), busB: bus(b) };
+  };
 
   it('delivers again after a replica takes over, and says how long the gap was', async () => {
     const prefix = uniquePrefix();
-    const [a, b] = [clientsFor(cluster.seeds), clientsFor(cluster.seeds)];
-    clients.push(a!, b!);
-    const busA = createEventBus<TopicPayloads>(createShardedTransport({ publisher: a!.command, subscriber: a!.subscriber, keyPrefix: prefix }));
-    const busB = createEventBus<TopicPayloads>(createShardedTransport({ publisher: b!.command, subscriber: b!.subscriber, keyPrefix: prefix }));
+    const { busA, busB } = twoInstances(prefix);
     const users = Array.from({ length: 12 }, (_, i) => `user-${i}`);
     const received = collect(await busB.subscribe(users.map((u) => topics.presenceUser(u))));
     for (const u of users) await busA.publish(topics.presenceUser(u), event(u, 0));
@@ -148,10 +152,7 @@ describe.skipIf(!seeds)('sharded pub/sub across a Cluster failover', () => {
 
   it('delivers again after a master process is killed and its replica is promoted', async () => {
     const prefix = uniquePrefix();
-    const [a, b] = [clientsFor(cluster.seeds), clientsFor(cluster.seeds)];
-    clients.push(a!, b!);
-    const busA = createEventBus<TopicPayloads>(createShardedTransport({ publisher: a!.command, subscriber: a!.subscriber, keyPrefix: prefix }));
-    const busB = createEventBus<TopicPayloads>(createShardedTransport({ publisher: b!.command, subscriber: b!.subscriber, keyPrefix: prefix }));
+    const { busA, busB } = twoInstances(prefix);
     const users = Array.from({ length: 12 }, (_, i) => `user-${i}`);
     const received = collect(await busB.subscribe(users.map((u) => topics.presenceUser(u))));
     await deliversAgain(busA, received, users);

@@ -55,3 +55,14 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     await sleep(10);
   }
 }
+
+/** Polls `read` until it yields a value other than null (a failed read counts as null); for harnesses waiting on a server. */
+export async function valueOf<T>(read: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => null);
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

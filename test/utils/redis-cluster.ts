@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { valueOf } from './collect.js';
 import { freePort } from './redis-server.js';
 
 /** One redis-server of a private cluster. */
@@ -29,15 +30,6 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-async function until<T>(read: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => null);
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const control = (port: number) => {
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -101,7 +93,7 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const node of nodes) await until(async () => ((await ask(node.port, 'PING')) === 'PONG' ? true : null), 5_000, `node ${node.port}`);
+    for (const node of nodes) await valueOf(async () => ((await ask(node.port, 'PING')) === 'PONG' ? true : null), 5_000, `node ${node.port}`);
     const created = spawnSync(
       'redis-cli',
       ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
@@ -122,7 +114,7 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     throw new Error('no cluster node answers');
   };
   const waitHealthy = async (timeoutMs = 15_000) => {
-    await until(
+    await valueOf(
       async () => {
         // Every node that runs must agree that the cluster is ok and see all slots.
         for (const node of live()) {
@@ -145,7 +137,7 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     masterPorts,
     failover: async (replicaPort) => {
       await ask(replicaPort, 'CLUSTER', 'FAILOVER');
-      await until(
+      await valueOf(
         async () => ((await ask<string>(replicaPort, 'ROLE').then((r) => r[0])) === 'master' ? true : null),
         10_000,
         `replica ${replicaPort} to become master`,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { valueOf } from './collect.js';
 import { freePort, startRedisServer, type RedisServer } from './redis-server.js';
 
 /** A master, one replica and one sentinel watching them, all private, on free loopback ports. */
@@ -19,15 +20,6 @@ export interface SentinelSetup {
   stop(): Promise<void>;
 }
 
-async function until<T>(read: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => null);
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function startSentinel(name = 'state'): Promise<SentinelSetup> {
   const master = await startRedisServer();
@@ -57,13 +49,13 @@ export async function startSentinel(name = 'state'): Promise<SentinelSetup> {
     return reply ? Number(reply[1]) : null;
   };
   // Ready once the sentinel knows the master and has found its replica.
-  await until(async () => {
+  await valueOf(async () => {
     const replicas = (await control.call('SENTINEL', 'replicas', name)) as unknown[];
     return (await masterPort()) === master.port && replicas.length > 0 ? true : null;
   }, 10_000, 'the sentinel to see its master and replica');
   // The replica must have caught up before a failover may pick it.
   const replicaClient = new Redis(replica.url, { maxRetriesPerRequest: 0 });
-  await until(async () => ((await replicaClient.info('replication')).includes('master_link_status:up') ? true : null), 10_000, 'replication');
+  await valueOf(async () => ((await replicaClient.info('replication')).includes('master_link_status:up') ? true : null), 10_000, 'replication');
   replicaClient.disconnect();
 
   return {
@@ -75,7 +67,7 @@ export async function startSentinel(name = 'state'): Promise<SentinelSetup> {
     async failover() {
       const before = await masterPort();
       await control.call('SENTINEL', 'failover', name);
-      return until(async () => {
+      return valueOf(async () => {
         const now = await masterPort();
         return now !== null && now !== before ? now : null;
       }, 15_000, 'the sentinel to report a new master');
