@@ -38,28 +38,47 @@ const kinds: Partial<Record<keyof StateService, Kind>> = {
 /** The stable code of a failure, as clients see it; anything else is INTERNAL. */
 const outcomeOf = (error: unknown) => (isExposedError(error) ? String(error.extensions.code ?? ErrorCode.INTERNAL) : ErrorCode.INTERNAL);
 
+/** Records one call: its duration in seconds and its outcome (`ok` or an error code). */
+type Observe = (seconds: number, outcome: string) => void;
+
 /**
  * Wraps every method of `target` so each call is timed and counted with its
  * outcome. Label values come from our own method names and error codes only,
- * so cardinality is fixed by the code, never by callers.
+ * so cardinality is fixed by the code, never by callers. `observerOf` is
+ * asked once per method (null: leave it unwrapped), so label children are
+ * resolved once, not on every call.
  */
-function timed<T extends object>(target: T, observe: (method: string, seconds: number, outcome: string) => void): T {
+function timed<T extends object>(target: T, observerOf: (method: string) => Observe | null): T {
   const out = { ...target } as Record<string, unknown>;
   for (const [method, fn] of Object.entries(target)) {
-    if (typeof fn !== 'function') continue;
-    out[method] = async (...args: unknown[]) => {
+    const observe = typeof fn === 'function' ? observerOf(method) : null;
+    if (!observe) continue;
+    const call = fn as (...a: unknown[]) => Promise<unknown>;
+    out[method] = (...args: unknown[]) => {
       const began = performance.now();
-      try {
-        const result = await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        observe(method, (performance.now() - began) / 1000, 'ok');
-        return result;
-      } catch (error) {
-        observe(method, (performance.now() - began) / 1000, outcomeOf(error));
-        throw error;
-      }
+      return call.apply(target, args).then(
+        (result) => {
+          observe((performance.now() - began) / 1000, 'ok');
+          return result;
+        },
+        (error: unknown) => {
+          observe((performance.now() - began) / 1000, outcomeOf(error));
+          throw error;
+        },
+      );
     };
   }
   return out as T;
+}
+
+/** Label children by key, made on first use: a hot path then only adds to a number. */
+function children<C>(make: (key: string) => C): (key: string) => C {
+  const made = new Map<string, C>();
+  return (key) => {
+    let child = made.get(key);
+    if (child === undefined) made.set(key, (child = make(key)));
+    return child;
+  };
 }
 
 /**
@@ -174,17 +193,25 @@ export function createMetrics() {
     },
     /** Counts and times every operation of the state service. */
     instrumentService: (service: StateService): StateService =>
-      timed(service, (operation, seconds, outcome) => {
+      timed(service, (operation) => {
         const kind = kinds[operation as keyof StateService];
-        if (!kind) return;
-        operations.inc({ operation, kind, outcome });
-        operationSeconds.observe({ operation, kind }, seconds);
+        if (!kind) return null;
+        const duration = operationSeconds.labels({ operation, kind });
+        const count = children((outcome) => operations.labels({ operation, kind, outcome }));
+        return (seconds, outcome) => {
+          duration.observe(seconds);
+          count(outcome).inc();
+        };
       }),
     /** Times every call of the state engine and counts its failures. */
     instrumentEngine: (engine: StateEngine, name: 'memory' | 'redis'): StateEngine =>
-      timed(engine, (method, seconds, outcome) => {
-        storeSeconds.observe({ method, engine: name }, seconds);
-        if (outcome !== 'ok') storeErrors.inc({ method, engine: name, code: outcome });
+      timed(engine, (method) => {
+        const duration = storeSeconds.labels({ method, engine: name });
+        const errors = children((code) => storeErrors.labels({ method, engine: name, code }));
+        return (seconds, outcome) => {
+          duration.observe(seconds);
+          if (outcome !== 'ok') errors(outcome).inc();
+        };
       }),
     /** One maintenance pass ended (`result` null when it failed). */
     maintenancePass(result: { closed: number; offline: number; days: unknown[] } | null) {
