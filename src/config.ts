@@ -7,9 +7,7 @@ export interface Config {
   readonly port: number;
   /** Interface to listen on. @default '0.0.0.0' with auth on; '127.0.0.1' with auth off (an open server is reachable only from this machine unless HOST says otherwise) */
   readonly host: string;
-  /** `REDIS_URL` (single Redis); unset with no other Redis setting selects the in-memory engine. */
-  readonly redisUrl: string | undefined;
-  /** Where Redis is: one server, a Sentinel-watched master, or a Cluster; undefined for the memory engine. */
+  /** Where Redis is: one server (REDIS_URL), a Sentinel-watched master, or a Cluster; undefined selects the in-memory engine. */
   readonly redis: RedisTarget | undefined;
   /** Prefix of every Redis key and pub/sub channel. @default 'ss:' */
   readonly keyPrefix: string;
@@ -367,7 +365,6 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port: v.PORT,
     host: v.HOST || (access.enabled ? '0.0.0.0' : '127.0.0.1'),
-    redisUrl: redis?.mode === 'single' ? redis.url : undefined,
     redis,
     keyPrefix: v.KEY_PREFIX,
     presenceRetentionSeconds: v.PRESENCE_RETENTION_SECONDS,

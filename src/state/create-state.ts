@@ -25,7 +25,6 @@ export interface StateRuntime {
 
 type StateConfig = Pick<
   Config,
-  | 'redisUrl'
   | 'redis'
   | 'keyPrefix'
   | 'presenceRetentionSeconds'
@@ -75,8 +74,7 @@ export async function createState(
     ...busHooks,
   };
 
-  // Tests set redisUrl alone; a loaded configuration sets both.
-  const target = config.redis ?? config.redisUrl;
+  const target = config.redis;
   if (!target) {
     const bus = createEventBus<TopicPayloads>(createMemoryTransport(), busOptions);
     const engine = instrumentEngine(createMemoryEngine({ bus, clock, ...retention }), 'memory');

@@ -4,7 +4,7 @@ import { sleep, until } from '../utils/collect.js';
 import { hasRedisServerBinary, startRedisServer } from '../utils/redis-server.js';
 import { CONNECT, PRESENCE } from '../utils/operations.js';
 import { codeOf, gql, useServers } from '../utils/server.js';
-import { testConfig, uniquePrefix } from '../utils/engines.js';
+import { testConfig, uniquePrefix, singleRedis } from '../utils/engines.js';
 
 const HEARTBEAT = 'mutation($n: ID!, $t: Int) { heartbeat(nodeId: $n, ttlSeconds: $t) { resync expiresAt } }';
 const SYNC = 'mutation($i: SyncNodeSessionsInput!) { syncNodeSessions(input: $i) { opened closed unchanged refused } }';
@@ -22,7 +22,7 @@ describe.skipIf(!hasRedisServerBinary())('chaos with a private redis-server', ()
       const redis = await startRedisServer();
       try {
         const keyPrefix = uniquePrefix();
-        const options = { redisUrl: redis.url, keyPrefix, reliability };
+        const options = { redis: singleRedis(redis.url), keyPrefix, reliability };
         const a = await start('redis', options, systemClock);
         const b = await start('redis', options, systemClock);
         const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
@@ -100,7 +100,7 @@ describe.skipIf(!hasRedisServerBinary())('chaos with a private redis-server', ()
   it('reaps a node that stops heartbeating within twice its lease, with events on another instance', { timeout: 30_000 }, async () => {
     const redis = await startRedisServer();
     try {
-      const options = { redisUrl: redis.url, keyPrefix: uniquePrefix(), reliability };
+      const options = { redis: singleRedis(redis.url), keyPrefix: uniquePrefix(), reliability };
       const a = await start('redis', options, systemClock);
       const b = await start('redis', options, systemClock);
       const events = await subscribe(b, wsClient(b), PRESENCE, { userIds: ['u1', 'u2'] });

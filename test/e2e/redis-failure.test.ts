@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { redisUrl } from '../utils/engines.js';
+import { redisUrl, singleRedis } from '../utils/engines.js';
 import { freePort, hasRedisServerBinary, startRedisServer } from '../utils/redis-server.js';
 import { CONNECT, PRESENCE } from '../utils/operations.js';
 import { codeOf, gql, useServers } from '../utils/server.js';
@@ -9,7 +9,7 @@ describe.skipIf(!redisUrl)('when Redis fails', () => {
   const { start, wsClient } = useServers();
 
   it('answers STATE_UNAVAILABLE fast and readiness 503 when Redis cannot be reached', async () => {
-    const server = await start('redis', { redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const server = await start('redis', { redis: singleRedis(`redis://127.0.0.1:${await freePort()}`) });
     const began = Date.now();
     const response = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
     expect(Date.now() - began).toBeLessThan(1_000);
@@ -24,7 +24,7 @@ describe.skipIf(!redisUrl)('when Redis fails', () => {
   it.skipIf(!hasRedisServerBinary())('recovers once Redis comes back, and subscriptions deliver again', async () => {
     const redis = await startRedisServer();
     try {
-      const server = await start('redis', { redisUrl: redis.url });
+      const server = await start('redis', { redis: singleRedis(redis.url) });
       const client = wsClient(server);
       await redis.stop();
       const down = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });

@@ -15,11 +15,11 @@ describe.skipIf(!hasRedisServerBinary())('Redis deployment modes', () => {
     const redis = await startRedisServer(undefined, ['--requirepass', 'secret-pass']);
     try {
       const withPassword = loadConfig({ REDIS_URL: redis.url, REDIS_PASSWORD: 'secret-pass', KEY_PREFIX: uniquePrefix() });
-      const server = await start('redis', { redis: withPassword.redis, redisUrl: withPassword.redisUrl });
+      const server = await start('redis', { redis: withPassword.redis });
       await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1', guildIds: ['g1'] } });
       expect((await states(server.url)).data?.connectionStates).toEqual([expect.objectContaining({ userId: 'u1', state: 'ONLINE' })]);
 
-      const without = await start('redis', { redis: loadConfig({ REDIS_URL: redis.url }).redis, redisUrl: redis.url });
+      const without = await start('redis', { redis: loadConfig({ REDIS_URL: redis.url }).redis });
       expect(codeOf(await states(without.url))).toBe('STATE_UNAVAILABLE');
     } finally {
       await redis.stop();
@@ -30,7 +30,7 @@ describe.skipIf(!hasRedisServerBinary())('Redis deployment modes', () => {
     const sentinel = await startSentinel();
     try {
       const config = loadConfig({ REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name });
-      const server = await start('redis', { redis: config.redis, redisUrl: undefined });
+      const server = await start('redis', { redis: config.redis });
       expect(server.app.state.engine).toBe('redis');
       await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1', guildIds: ['g1'] } });
       expect((await states(server.url)).data?.connectionStates[0]).toMatchObject({ state: 'ONLINE', sessionCount: 1 });
@@ -58,8 +58,8 @@ describe.skipIf(!hasRedisServerBinary())('Redis deployment modes', () => {
     try {
       const config = loadConfig({ REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name, KEY_PREFIX: uniquePrefix() });
       const instances = [
-        await start('redis', { redis: config.redis, redisUrl: undefined, keyPrefix: config.keyPrefix }),
-        await start('redis', { redis: config.redis, redisUrl: undefined, keyPrefix: config.keyPrefix }),
+        await start('redis', { redis: config.redis, keyPrefix: config.keyPrefix }),
+        await start('redis', { redis: config.redis, keyPrefix: config.keyPrefix }),
       ] as const;
       const committed: string[] = [];
       const codes = new Map<string, number>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { until } from '../utils/collect.js';
-import { redisUrl } from '../utils/engines.js';
+import { redisUrl, singleRedis } from '../utils/engines.js';
 import { CONNECT, DISCONNECT, PRESENCE } from '../utils/operations.js';
 import { freePort, hasRedisServerBinary, startRedisServer, type RedisServer } from '../utils/redis-server.js';
 import { gql, useServers } from '../utils/server.js';
@@ -18,7 +18,7 @@ describe.skipIf(!redisUrl || !hasRedisServerBinary())('STATE_UNAVAILABLE tells a
   };
 
   it('a request that never reached Redis was not applied', async () => {
-    const server = await start('redis', { redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const server = await start('redis', { redis: singleRedis(`redis://127.0.0.1:${await freePort()}`) });
     const response = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
     expect(response.errors).toEqual([
       {
@@ -33,7 +33,7 @@ describe.skipIf(!redisUrl || !hasRedisServerBinary())('STATE_UNAVAILABLE tells a
   it('a mutation timed out by a Redis stall may have been applied, and a retry converges to one effect', { timeout: 30_000 }, async () => {
     const redis = await ownRedis();
     try {
-      const server = await start('redis', { redisUrl: redis.url, redisCommandTimeoutMs: 200 });
+      const server = await start('redis', { redis: singleRedis(redis.url), redisCommandTimeoutMs: 200 });
       const presence = await subscribe(server, wsClient(server), PRESENCE, { userIds: ['u1'] });
       const room = await subscribe(server, wsClient(server), ROOM_EVENTS);
 

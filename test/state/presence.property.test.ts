@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createState, type StateRuntime } from '../../src/state/create-state.js';
 import type { PresenceEvent, VoiceStateChange } from '../../src/state/types.js';
 import { collect, sleep } from '../utils/collect.js';
-import { redisUrl, testConfig, uniquePrefix } from '../utils/engines.js';
+import { redisUrl, testConfig, uniquePrefix, singleRedis } from '../utils/engines.js';
 
 /**
  * Random interleavings of connect, disconnect, join, leave, heartbeats and
@@ -123,7 +123,7 @@ describe.skipIf(!redisUrl)('presence and voice under random concurrent interleav
       fc.asyncProperty(fc.array(round, { minLength: 3, maxLength: 7 }), async (rounds) => {
         const clock = manualClock();
         const config = testConfig({
-          redisUrl: redisUrl!,
+          redis: singleRedis(redisUrl!),
           keyPrefix: uniquePrefix(),
           reliability: { ...testConfig().reliability, nodeLeaseSeconds: LEASE_S },
         });

@@ -271,7 +271,7 @@ describe.each(engineNames)('reliability contract (%s engine)', (engine) => {
 
   it.skipIf(engine === 'memory')('lets one holder take the maintenance lock at a time (Redis)', async () => {
     const { config } = await setup();
-    const clients = createRedisClients({ target: config.redisUrl!, logger: silentLogger });
+    const clients = createRedisClients({ target: config.redis!, logger: silentLogger });
     defer(() => clients.close());
     await waitReady(clients.command, 2_000);
     const engineOf = () =>

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
   it('has documented defaults and selects the memory engine without REDIS_URL', () => {
     expect(loadConfig({})).toMatchObject({
       port: 4000,
-      redisUrl: undefined,
+      redis: undefined,
       keyPrefix: 'ss:',
       presenceRetentionSeconds: 604800,
       studyDayStart: '05:00',
@@ -50,7 +50,7 @@ describe('loadConfig', () => {
     expect([...config.auth.serviceTokens.keys()]).toEqual(['chat', 'signaling']);
     expect(config.auth.enabled).toBe(true);
     expect(config.limits).toMatchObject({ maxDepth: 7, userRequestsPerMinute: 0, maxBodyBytes: 1_048_576 });
-    expect(config).toMatchObject({ port: 8080, redisUrl: 'redis://redis:6379/2', keyPrefix: 'prod:', presenceRetentionSeconds: 60, studyDayStart: '04:30', studyTimezone: 'Europe/Berlin', studyRetentionDays: 7, production: true });
+    expect(config).toMatchObject({ port: 8080, redis: { mode: 'single', url: 'redis://redis:6379/2' }, keyPrefix: 'prod:', presenceRetentionSeconds: 60, studyDayStart: '04:30', studyTimezone: 'Europe/Berlin', studyRetentionDays: 7, production: true });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -109,7 +109,6 @@ describe('loadConfig', () => {
     it('reads a single Redis, a Sentinel master and their password', () => {
       expect(loadConfig({ REDIS_URL: 'redis://r:6379/1', REDIS_PASSWORD: 'pw' }).redis).toEqual({ mode: 'single', url: 'redis://r:6379/1', password: 'pw' });
       expect(loadConfig({ REDIS_SENTINELS: 's1:26379, s2:26380', REDIS_SENTINEL_NAME: 'main' })).toMatchObject({
-        redisUrl: undefined,
         redis: { mode: 'sentinel', name: 'main', tls: false, password: undefined, sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }] },
       });
       expect(loadConfig({ REDIS_SENTINELS: 'rediss://s1:26379,rediss://[::1]:26380', REDIS_SENTINEL_NAME: 'm' }).redis).toMatchObject({
