@@ -56,6 +56,8 @@ export type RedisTarget =
   | {
       readonly mode: 'sentinel';
       readonly sentinels: readonly RedisEndpoint[];
+      /** The sentinels' own password (their `requirepass`), when they have one. */
+      readonly sentinelPassword: string | undefined;
       readonly name: string;
       readonly password: string | undefined;
       readonly tls: boolean;
@@ -164,6 +166,7 @@ const envSchema = z.object({
   REDIS_URL: raw,
   REDIS_SENTINELS: raw,
   REDIS_SENTINEL_NAME: raw,
+  REDIS_SENTINEL_PASSWORD: raw,
   REDIS_CLUSTER_NODES: raw,
   REDIS_PASSWORD: raw,
   KEY_PREFIX: text((v) => /^[\x21-\x7e]{0,64}$/.test(v), 'ss:', () => 'KEY_PREFIX must be at most 64 printable ASCII characters without spaces'),
@@ -244,6 +247,7 @@ function redisTarget(env: Env): RedisTarget | undefined {
   const chosen = [url && 'REDIS_URL', sentinels && 'REDIS_SENTINELS', cluster && 'REDIS_CLUSTER_NODES'].filter(Boolean);
   if (chosen.length > 1) throw new ConfigError(`set one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, not ${chosen.join(' and ')}`);
   if (env.REDIS_SENTINEL_NAME && !sentinels) throw new ConfigError('REDIS_SENTINEL_NAME needs REDIS_SENTINELS');
+  if (env.REDIS_SENTINEL_PASSWORD && !sentinels) throw new ConfigError('REDIS_SENTINEL_PASSWORD needs REDIS_SENTINELS');
   if (url) {
     const checked = redisUrl(url);
     if (password && new URL(checked).password) throw new ConfigError('REDIS_URL holds a password and REDIS_PASSWORD is set too; keep one');
@@ -254,7 +258,7 @@ function redisTarget(env: Env): RedisTarget | undefined {
     if (!name) throw new ConfigError('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the master name the sentinels monitor');
     if (!/^[\w.-]{1,64}$/.test(name)) throw new ConfigError('REDIS_SENTINEL_NAME must be 1 to 64 letters, digits, _ . -');
     const { list, tls } = endpoints('REDIS_SENTINELS', sentinels);
-    return { mode: 'sentinel', sentinels: list, name, password, tls };
+    return { mode: 'sentinel', sentinels: list, name, password, sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined, tls };
   }
   if (cluster) {
     endpoints('REDIS_CLUSTER_NODES', cluster);

@@ -53,6 +53,19 @@ describe.skipIf(!hasRedisServerBinary())('Redis deployment modes', () => {
     }
   }, 60_000);
 
+  it('asks sentinels that have a password of their own with REDIS_SENTINEL_PASSWORD, and is refused without it', async () => {
+    const sentinel = await startSentinel('state', { password: 'sentinel-secret' });
+    try {
+      const env = { REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name, KEY_PREFIX: uniquePrefix() };
+      const server = await start('redis', { redis: loadConfig({ ...env, REDIS_SENTINEL_PASSWORD: 'sentinel-secret' }).redis });
+      expect((await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1', guildIds: ['g1'] } })).errors).toBeUndefined();
+      const without = await start('redis', { redis: loadConfig(env).redis });
+      expect(codeOf(await states(without.url))).toBe('STATE_UNAVAILABLE');
+    } finally {
+      await sentinel.stop();
+    }
+  }, 60_000);
+
   it('keeps two instances serving a steady mixed load while the master process is killed', async () => {
     const sentinel = await startSentinel();
     try {

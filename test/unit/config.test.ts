@@ -109,8 +109,9 @@ describe('loadConfig', () => {
     it('reads a single Redis, a Sentinel master and their password', () => {
       expect(loadConfig({ REDIS_URL: 'redis://r:6379/1', REDIS_PASSWORD: 'pw' }).redis).toEqual({ mode: 'single', url: 'redis://r:6379/1', password: 'pw' });
       expect(loadConfig({ REDIS_SENTINELS: 's1:26379, s2:26380', REDIS_SENTINEL_NAME: 'main' })).toMatchObject({
-        redis: { mode: 'sentinel', name: 'main', tls: false, password: undefined, sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }] },
+        redis: { mode: 'sentinel', name: 'main', tls: false, password: undefined, sentinelPassword: undefined, sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }] },
       });
+      expect(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'main', REDIS_SENTINEL_PASSWORD: 'sp' }).redis).toMatchObject({ sentinelPassword: 'sp' });
       expect(loadConfig({ REDIS_SENTINELS: 'rediss://s1:26379,rediss://[::1]:26380', REDIS_SENTINEL_NAME: 'm' }).redis).toMatchObject({
         tls: true,
         sentinels: [{ host: 's1', port: 26379 }, { host: '::1', port: 26380 }],
@@ -122,6 +123,7 @@ describe('loadConfig', () => {
       [{ REDIS_URL: 'redis://a:1', REDIS_SENTINELS: 'b:2', REDIS_SENTINEL_NAME: 'm' }, /set one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, not REDIS_URL and REDIS_SENTINELS/],
       [{ REDIS_SENTINELS: 'b:2' }, /REDIS_SENTINELS needs REDIS_SENTINEL_NAME/],
       [{ REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINEL_NAME needs REDIS_SENTINELS/],
+      [{ REDIS_URL: 'redis://r:6379', REDIS_SENTINEL_PASSWORD: 'x' }, /REDIS_SENTINEL_PASSWORD needs REDIS_SENTINELS/],
       [{ REDIS_SENTINELS: 'b', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS: "b" is not host:port/],
       [{ REDIS_SENTINELS: 'b:70000', REDIS_SENTINEL_NAME: 'm' }, /is not host:port/],
       [{ REDIS_SENTINELS: 'redis://a:1,rediss://b:2', REDIS_SENTINEL_NAME: 'm' }, /mixes redis:\/\/ and rediss:\/\//],

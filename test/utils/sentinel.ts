@@ -21,7 +21,8 @@ export interface SentinelSetup {
 }
 
 
-export async function startSentinel(name = 'state'): Promise<SentinelSetup> {
+/** `password`: the sentinel's own `requirepass` (the data nodes stay open). */
+export async function startSentinel(name = 'state', { password }: { password?: string } = {}): Promise<SentinelSetup> {
   const master = await startRedisServer();
   const replica = await startRedisServer(undefined, ['--replicaof', '127.0.0.1', String(master.port)]);
   const port = await freePort();
@@ -37,11 +38,12 @@ export async function startSentinel(name = 'state'): Promise<SentinelSetup> {
       `sentinel monitor ${name} 127.0.0.1 ${master.port} 1`,
       `sentinel down-after-milliseconds ${name} 1000`,
       `sentinel failover-timeout ${name} 5000`,
+      ...(password ? [`requirepass ${password}`] : []),
       '',
     ].join('\n'),
   );
   const child: ChildProcess = spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' });
-  const control = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  const control = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
   control.on('error', () => {});
 
   const masterPort = async () => {

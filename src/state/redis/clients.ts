@@ -64,6 +64,7 @@ function connection(target: string | RedisTarget): RedisOptions & { url?: string
         sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
         name: target.name,
         ...(target.password ? { password: target.password } : {}),
+        ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
         ...(target.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
         reconnectOnError,
       };
