@@ -4,7 +4,7 @@ import type { PresenceEvent, RoomEvent, StudyDayClosed, StudyTimeEvent, VoiceSta
 /**
  * Every pub/sub topic and the payload it carries. Names are relative to the
  * key prefix. The Redis engine's Lua scripts publish to the same names
- * (see `src/state/redis/lua/lib.lua`); the contract tests hold the two together.
+ * (see `src/state/redis/lua/lib/events.lua`); the contract tests hold the two together.
  */
 export interface TopicPayloads {
   presenceUser: PresenceEvent;

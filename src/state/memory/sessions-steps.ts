@@ -1,9 +1,9 @@
 import { sameContent, toConnection, type SessionContent, type SessionRecord } from '../records.js';
 import { missingFrom, addTo, removeFrom, summarize, type MemoryStore, type UserRecord } from './store.js';
 
-/** Opening and closing sessions, shared by connects, disconnects, node sync and reaping (see lua/lib.lua). */
+/** Opening and closing sessions, shared by connects, disconnects, node sync and reaping (see lua/lib/sessions.lua). */
 export function sessionSteps({ sessionOwners, tombstones, guildOnline, nodes, nodeSessions, unleased, pending, liveUser, userFor, tombstoned, publishPresence, publishRoomOut, goOffline, graceMs, tombstoneSeconds, defaultLeaseMs }: MemoryStore) {
-  /** Opens or updates a session; see open_session in lua/lib.lua. */
+  /** Opens or updates a session; see open_session in lua/lib/sessions.lua. */
   function openSession(userId: string, sessionId: string, content: SessionContent, now: number) {
     if (tombstoned(sessionId)) return { status: 'TOMB' as const };
     const owner = sessionOwners.get(sessionId);
@@ -45,7 +45,7 @@ export function sessionSteps({ sessionOwners, tombstones, guildOnline, nodes, no
     return { status: 'CHANGED' as const, user, record, after };
   }
 
-  /** Closes a session and leaves a tombstone; see close_session in lua/lib.lua. */
+  /** Closes a session and leaves a tombstone; see close_session in lua/lib/sessions.lua. */
   function closeSession(sessionId: string, now: number) {
     tombstones.set(sessionId, now + tombstoneSeconds * 1000);
     const userId = sessionOwners.get(sessionId);

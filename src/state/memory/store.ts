@@ -64,7 +64,7 @@ export interface MemoryEngineOptions extends EngineOptions {
 
 /**
  * The memory engine's state and the steps every domain shares (publishing,
- * ending voice, settling timers, going offline), mirroring lua/lib.lua.
+ * ending voice, settling timers, going offline), mirroring lua/lib/sessions.lua.
  */
 export function createMemoryStore({
   bus,

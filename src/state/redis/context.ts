@@ -63,7 +63,7 @@ export function createRedisContext(options: RedisEngineOptions) {
     return usual.text;
   };
 
-  /** The ctx ARGV block of lua/lib.lua's read_ctx. */
+  /** The ctx ARGV block of lua/lib/ctx.lua's read_ctx. */
   const ctxArgs = (now: number, cal: string) => [now, retention, cal, studyRetention, tombstoneSeconds, graceMs, defaultLeaseMs];
 
   /** A calendar reaching back to the oldest running timer, for scripts that may stop many. */

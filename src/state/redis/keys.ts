@@ -1,14 +1,14 @@
 /**
  * Every Redis key the engine uses, built in one place. The `{…}` hash tag puts
- * all of a user's (or a guild's) data in one Cluster slot. `lua/lib.lua`
+ * all of a user's (or a guild's) data in one Cluster slot. `lua/lib/keys.lua`
  * builds the same names for keys a script only learns while it runs.
  */
-/** How many hashes hold the sessionId → userId index (lua/lib.lua uses the same). */
+/** How many hashes hold the sessionId → userId index (lua/lib/keys.lua uses the same). */
 export const SESSION_BUCKETS = 16_384;
-/** How many hashes hold one gateway node's session ids (lua/lib.lua uses the same). */
+/** How many hashes hold one gateway node's session ids (lua/lib/keys.lua uses the same). */
 export const NODE_BUCKETS = 256;
 
-/** The bucket of an id: a hash of its UTF-8 bytes, as bucket_of in lua/lib.lua. */
+/** The bucket of an id: a hash of its UTF-8 bytes, as bucket_of in lua/lib/keys.lua. */
 export function bucketOf(id: string, buckets: number): number {
   let h = 0;
   for (const byte of Buffer.from(id, 'utf8')) h = (h * 31 + byte) % buckets;
@@ -17,7 +17,7 @@ export function bucketOf(id: string, buckets: number): number {
 
 export function createKeys(prefix: string) {
   return {
-    /** HASH: the user's sessions (`s:<sessionId>`) and summary fields; see lua/lib.lua. */
+    /** HASH: the user's sessions (`s:<sessionId>`) and summary fields; see lua/lib/session-records.lua. */
     user: (userId: string) => `${prefix}user:{${userId}}`,
     /** HASH: sessionId → userId for the sessions of one bucket, so a disconnect needs only the session id. */
     session: (sessionId: string) => `${prefix}sessions:{${bucketOf(sessionId, SESSION_BUCKETS)}}`,
@@ -31,7 +31,7 @@ export function createKeys(prefix: string) {
     tombstone: (sessionId: string) => `${prefix}tomb:{${sessionId}}`,
     /** ZSET: gateway nodeId → lease expiry (epoch ms). */
     nodes: () => `${prefix}nodes`,
-    /** HASH: sessionId → '' for the node's sessions of one bucket (built in lua/lib.lua). */
+    /** HASH: sessionId → '' for the node's sessions of one bucket (built in lua/lib/keys.lua). */
     nodeSessions: (nodeId: string, sessionId: string) => `${prefix}node:{${nodeId}}:sessions:${bucketOf(sessionId, NODE_BUCKETS)}`,
     /** ZSET: sessionId → connectedAt of sessions without a node, for SESSION_MAX_AGE_SECONDS. */
     unleasedSessions: () => `${prefix}sessions:unleased`,

@@ -50,6 +50,9 @@ declare module 'ioredis' {
   }
 }
 
+/** The shared Lua, by concern, in the order each part needs the ones before it; prepended to every script. */
+const LIBRARY = ['keys.lua', 'util.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
+
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
 /**
@@ -57,7 +60,7 @@ const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta
  * EVALSHA and falls back to EVAL once, so each call is one round trip.
  */
 export function defineScripts(client: Redis): void {
-  const lib = read('lib.lua');
+  const lib = LIBRARY.map((file) => read(`lib/${file}`)).join('\n');
   for (const [name, { file, keys }] of Object.entries(scripts)) {
     client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
   }

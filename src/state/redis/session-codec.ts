@@ -1,6 +1,6 @@
 import type { SessionContent, SessionRecord } from '../records.js';
 
-// How lua/lib.lua stores a session: '\n'-separated fields instead of JSON
+// How lua/lib/session-records.lua stores a session: '\n'-separated fields instead of JSON
 // (ids hold no control characters), so a session with typical ids fits
 // hash-max-listpack-value and the user hash stays a compact listpack.
 

@@ -3,7 +3,7 @@
 -- session already closed (tombstone), changes nothing.
 -- KEYS[1] user hash            KEYS[2] the session's index bucket (sessionId -> userId)
 -- ARGV[1] key prefix           ARGV[2] userId          ARGV[3] sessionId
--- ARGV[4] session content, 'n\nr\ng1\ng2...' (see lib.lua)
+-- ARGV[4] session content, 'n\nr\ng1\ng2...' (see lib/session-records.lua)
 -- ARGV[5..11] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
 -- Returns {-1} when the session belongs to another user, else
 -- {changed 0|1, session record|false, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.

@@ -1,6 +1,6 @@
 -- Reads many users' connection fields in one command (a pipeline of HMGETs
 -- costs a client-side command object per user). The user ids come as one
--- '\n'-joined argument and their keys are built here, as lib.lua does for
+-- '\n'-joined argument and their keys are built here, as lua/lib/keys.lua does for
 -- keys scripts learn while running: a thousand arguments cost the client
 -- more to encode than this script takes to run.
 -- ARGV[1] key prefix    ARGV[2] userIds, '\n'-joined

@@ -1,7 +1,7 @@
 -- Starts a user's study timer; a running timer is left as it is.
 -- KEYS[1] user hash     KEYS[2] timers zset (userId -> start)
 -- ARGV[1] key prefix    ARGV[2] userId    ARGV[3] now (epoch ms)
--- ARGV[4] calendar (see lib.lua; its last day is today)
+-- ARGV[4] calendar (see lib/study.lua; its last day is today)
 -- Returns {changed 0|1, today's seconds}.
 
 local uid, now = ARGV[2], tonumber(ARGV[3])

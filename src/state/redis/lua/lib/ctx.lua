@@ -1,0 +1,14 @@
+-- The ctx of scripts whose ARGV carry, from index i: now, presence
+-- retention, calendar, study retention, tombstone seconds, grace ms,
+-- default node lease ms.
+local function read_ctx(i)
+  return {
+    now = tonumber(ARGV[i]),
+    retention = ARGV[i + 1],
+    days = parse_calendar(ARGV[i + 2]),
+    study_retention = ARGV[i + 3],
+    tombstone = ARGV[i + 4],
+    grace = tonumber(ARGV[i + 5]),
+    lease = tonumber(ARGV[i + 6]),
+  }
+end

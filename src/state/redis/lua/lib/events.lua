@@ -1,0 +1,33 @@
+-- Events. Presence events carry the user's version, voice events the
+-- guild's, so a subscriber that read a snapshot can drop what it already has.
+
+local function publish_presence(uid, ukey, state, previous, count, guild_list, at, user_changed)
+  if #guild_list == 0 and not user_changed then return end
+  local version = redis.call('HINCRBY', ukey, 'pv', 1)
+  local payload = '{"userId":' .. cjson.encode(uid) .. ',"state":"' .. state ..
+    '","previousState":"' .. previous .. '","sessionCount":' .. count ..
+    ',"guildIds":' .. json_array(guild_list) .. ',"at":' .. at .. ',"version":' .. version .. ',"snapshot":false}'
+  if user_changed then publish('presence:user:' .. uid, payload) end
+  for _, g in ipairs(guild_list) do publish('presence:guild:' .. g, payload) end
+end
+
+local function publish_voice(kind, gid, cid, previous, uid, at)
+  local version = redis.call('INCR', voice_version_key(gid))
+  publish('voice:guild:' .. gid, '{"changed":true,"type":"' .. kind .. '","guildId":' ..
+    cjson.encode(gid) .. ',"channelId":' .. json_or_null(cid) .. ',"previousChannelId":' ..
+    json_or_null(previous) .. ',"userId":' .. cjson.encode(uid) .. ',"at":' .. at ..
+    ',"version":' .. version .. ',"snapshot":false}')
+  return version
+end
+
+local function publish_room_out(rid, uid, at)
+  publish('room:' .. rid, '{"type":"ROOM_OUT","roomId":' .. cjson.encode(rid) .. ',"userId":' ..
+    cjson.encode(uid) .. ',"targetUserId":null,"alertCount":null,"message":null,"at":' .. at .. '}')
+end
+
+-- Ends the user's voice membership (vg/vc in the user hash) with a LEFT event.
+local function end_voice(ukey, uid, vg, vc, at)
+  redis.call('HDEL', voice_key(vg), uid)
+  redis.call('HDEL', ukey, 'vg', 'vc')
+  publish_voice('LEFT', vg, vc, false, uid, at)
+end

@@ -1,0 +1,114 @@
+-- Opening and closing sessions on the user hash (records: session-records.lua).
+
+-- ctx: { now (ms), retention (s), days (calendar), study_retention (s),
+--        tombstone (s), grace (ms), lease (ms, a node's default lease) }
+
+-- Everything going offline means: voice ends, the timer stops at `at`, the
+-- guilds stop seeing the user, the OFFLINE event, the retention clock.
+local function go_offline(uid, ukey, fields, at, guilds, ctx)
+  if fields.vg then end_voice(ukey, uid, fields.vg, fields.vc, at) end
+  local ts = fields.ts and tonumber(fields.ts)
+  if ts then settle_timer(uid, ts, math.max(ts, tonumber(at)), ctx.days, ctx.study_retention, ctx.now, false) end
+  for _, g in ipairs(guilds) do redis.call('SREM', online_key(g), uid) end
+  redis.call('HSET', ukey, 'last', at)
+  redis.call('HDEL', ukey, 'pend')
+  redis.call('ZREM', PENDING, uid)
+  redis.call('EXPIRE', ukey, ctx.retention)
+  publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', 0, guilds, at, true)
+end
+
+-- Opens session sid of uid, or updates it when its guilds, room or node
+-- changed. Returns status ('CHANGED', 'SAME', 'OWNED' by another user,
+-- 'TOMB' for a session already closed), the stored record, the summary
+-- after and the user's other fields.
+local function open_session(uid, sid, content, ctx)
+  if redis.call('EXISTS', tomb_key(sid)) == 1 then return 'TOMB' end
+  local ikey = session_key(sid)
+  local owner = redis.call('HGET', ikey, sid)
+  if owner and owner ~= uid then return 'OWNED' end
+
+  local ukey = user_key(uid)
+  local sessions, raw, fields = read_user(ukey)
+  local before = summarize(sessions)
+  -- A user whose OFFLINE is held back is still online to everyone.
+  local pending = before.count == 0 and fields.pend ~= nil
+  local before_guilds = before.guilds
+  if pending then before_guilds = set_of(split_lines(fields.g)) end
+
+  local old = sessions[sid]
+  local incoming = decode_session(content, 0)
+  if old and table.concat(old.g or {}, '\n') == table.concat(incoming.g or {}, '\n')
+    and old.r == incoming.r and old.n == incoming.n then
+    return 'SAME', raw[sid], before, fields
+  end
+
+  incoming.t = old and old.t or ctx.now
+  incoming.q = redis.call('HINCRBY', ukey, 'q', 1)
+  local record = encode_session(incoming)
+  redis.call('HSET', ukey, 's:' .. sid, record)
+  redis.call('HSET', ikey, sid, uid)
+  redis.call('PERSIST', ukey)
+  if old and old.n and old.n ~= incoming.n then node_remove(old.n, sid) end
+  if incoming.n then
+    node_add(incoming.n, sid)
+    -- A node's lease starts with its first session, so a gateway that never
+    -- sends a heartbeat still has its sessions reaped.
+    redis.call('ZADD', NODES, 'NX', ctx.now + ctx.lease, incoming.n)
+    redis.call('ZREM', UNLEASED, sid)
+  else
+    redis.call('ZADD', UNLEASED, incoming.t, sid)
+  end
+  if pending then
+    redis.call('HDEL', ukey, 'pend')
+    redis.call('ZREM', PENDING, uid)
+  end
+  sessions[sid] = incoming
+
+  local after = summarize(sessions)
+  store_summary(ukey, after)
+  local added, removed = missing_from(after.guilds, before_guilds), missing_from(before_guilds, after.guilds)
+  for _, g in ipairs(added) do redis.call('SADD', online_key(g), uid) end
+  for _, g in ipairs(removed) do redis.call('SREM', online_key(g), uid) end
+  publish_presence(uid, ukey, 'ONLINE', 'OFFLINE', after.count, added, ctx.now, before.count == 0 and not pending)
+  publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', after.count, removed, ctx.now, false)
+  for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, ctx.now) end
+  return 'CHANGED', record, after, fields
+end
+
+-- Closes session sid and leaves a tombstone, so a CONNECT that arrives
+-- late is ignored. Returns status ('CLOSED' or 'UNKNOWN'), the user id, the
+-- record, the summary after and lastSeenAt.
+local function close_session(sid, ctx)
+  redis.call('SET', tomb_key(sid), '1', 'EX', ctx.tombstone)
+  local ikey = session_key(sid)
+  local uid = redis.call('HGET', ikey, sid)
+  if not uid then return 'UNKNOWN' end
+  redis.call('HDEL', ikey, sid)
+
+  local ukey = user_key(uid)
+  local sessions, raw, fields = read_user(ukey)
+  local rec = sessions[sid]
+  if not rec then return 'UNKNOWN' end
+
+  local before = summarize(sessions)
+  sessions[sid] = nil
+  redis.call('HDEL', ukey, 's:' .. sid)
+  if rec.n then node_remove(rec.n, sid) else redis.call('ZREM', UNLEASED, sid) end
+  local after = summarize(sessions)
+  store_summary(ukey, after)
+  for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, ctx.now) end
+
+  local last = fields.last or false
+  if after.count > 0 then
+    local removed = missing_from(before.guilds, after.guilds)
+    for _, g in ipairs(removed) do redis.call('SREM', online_key(g), uid) end
+    publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', after.count, removed, ctx.now, false)
+  elseif ctx.grace > 0 then
+    redis.call('HSET', ukey, 'pend', ctx.now)
+    redis.call('ZADD', PENDING, ctx.now + ctx.grace, uid)
+  else
+    go_offline(uid, ukey, fields, ctx.now, sorted_keys(before.guilds), ctx)
+    last = ctx.now
+  end
+  return 'CLOSED', uid, raw[sid], after, last
+end

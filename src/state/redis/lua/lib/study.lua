@@ -1,0 +1,84 @@
+-- Study time. Each day has a totals hash (userId -> seconds) and a members
+-- zset (all scores 0, so ZRANGEBYLEX pages by user id); both share the day's
+-- hash tag. A running timer's start is `ts` in the user hash and its score in
+-- the timers zset.
+
+local MAX_DAY_SECONDS = 86400
+
+local function totals_key(day) return PREFIX .. 'study:{' .. day .. '}:totals' end
+local function members_key(day) return PREFIX .. 'study:{' .. day .. '}:users' end
+local function timers_key() return PREFIX .. 'study:timers' end
+
+-- The calendar ARGV: 'day,start,day,start,...', oldest first; the last day
+-- is the current one. Zone arithmetic stays in TypeScript.
+local function parse_calendar(text)
+  local days = {}
+  for day, start in string.gmatch(text, '([^,]+),([^,]+)') do days[#days + 1] = { day, tonumber(start) } end
+  return days
+end
+
+-- Whole seconds of [from, to) per day, counted as clock ticks so parts add
+-- up exactly; nil when `from` is older than the calendar reaches.
+local function split(days, from, to)
+  if from < days[1][2] then return nil end
+  local parts = {}
+  for i, d in ipairs(days) do
+    local a, b = math.max(from, d[2]), to
+    if days[i + 1] then b = math.min(to, days[i + 1][2]) end
+    local seconds = math.floor(b / 1000) - math.floor(a / 1000)
+    if b > a and seconds > 0 then parts[#parts + 1] = { d[1], seconds } end
+  end
+  return parts
+end
+
+local function stored(uid, day)
+  return tonumber(redis.call('HGET', totals_key(day), uid) or '0')
+end
+
+local function set_total(uid, day, seconds, retention)
+  local tkey, mkey = totals_key(day), members_key(day)
+  redis.call('HSET', tkey, uid, seconds)
+  redis.call('ZADD', mkey, 0, uid)
+  redis.call('EXPIRE', tkey, retention)
+  redis.call('EXPIRE', mkey, retention)
+end
+
+local function timer_start(uid)
+  local ts = redis.call('HGET', user_key(uid), 'ts')
+  if ts then return tonumber(ts) end
+  return false
+end
+
+-- A day's total including a running timer's time, as queries report it.
+local function live_seconds(uid, day, days, now)
+  local seconds, ts = stored(uid, day), timer_start(uid)
+  if ts then
+    for _, p in ipairs(split(days, math.max(ts, days[1][2]), now)) do
+      if p[1] == day then seconds = seconds + p[2] end
+    end
+  end
+  return math.min(MAX_DAY_SECONDS, seconds), ts ~= false
+end
+
+local function publish_study(uid, day, days, now)
+  local seconds, running = live_seconds(uid, day, days, now)
+  publish('study:user:' .. uid, '{"userId":' .. cjson.encode(uid) .. ',"day":"' .. day ..
+    '","seconds":' .. seconds .. ',"running":' .. tostring(running) .. '}')
+end
+
+-- Credits [ts, until) to each day it covers, then restarts the timer at
+-- `until` (keep) or stops it. Callers make the calendar reach ts; time
+-- before the calendar's first day is never credited to a wrong day.
+local function settle_timer(uid, ts, until_ms, days, retention, now, keep)
+  if keep then
+    redis.call('HSET', user_key(uid), 'ts', until_ms)
+    redis.call('ZADD', timers_key(), until_ms, uid)
+  else
+    redis.call('HDEL', user_key(uid), 'ts')
+    redis.call('ZREM', timers_key(), uid)
+  end
+  for _, p in ipairs(split(days, math.max(ts, days[1][2]), until_ms)) do
+    set_total(uid, p[1], math.min(MAX_DAY_SECONDS, stored(uid, p[1]) + p[2]), retention)
+    publish_study(uid, p[1], days, now)
+  end
+end
