@@ -15,6 +15,7 @@ import { createSharedSubscriptions } from './server/shared-subscriptions.js';
 import { isConsolePath, serveConsole } from './server/console.js';
 import { openSseStreams, useSharedSse } from './server/sse-subscriptions.js';
 import { createYogaServer, GRAPHQL_PATH, maskAndLog } from './server/yoga.js';
+import { schema } from './schema/index.js';
 import { createState, type StateRuntime } from './state/create-state.js';
 import { startMaintenance } from './state/maintenance.js';
 
@@ -50,7 +51,7 @@ export async function buildApp(
 ): Promise<App> {
   const metrics = createMetrics();
   const state = await createState(config, clock, logger, { ...metrics.bus, instrumentEngine: metrics.instrumentEngine });
-  state.service = metrics.instrumentService(state.service);
+  state.service = metrics.instrumentService(state.service, schema);
   metrics.watch(state.bus);
   const authenticate = createAuthenticator(config.auth);
   if (!config.auth.enabled) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Authenticate } from './auth/authenticate.js';
 import { ErrorCode, isExposedError } from './errors.js';
@@ -9,31 +10,19 @@ import type { StateBus } from './state/topics.js';
 export const METRICS_PATH = '/metrics';
 
 type Kind = 'query' | 'mutation' | 'subscription';
-/** The GraphQL kind of each state service operation; the rest (maintenance, readiness) are internal. */
-const kinds: Partial<Record<keyof StateService, Kind>> = {
-  session: 'query',
-  connectionStates: 'query',
-  channelStates: 'query',
-  nodeLeases: 'query',
-  studyTime: 'query',
-  studyReport: 'query',
-  presenceChanged: 'subscription',
-  channelStateChanged: 'subscription',
-  roomEvents: 'subscription',
-  studyTimeChanged: 'subscription',
-  studyDayClosed: 'subscription',
-  connectSession: 'mutation',
-  disconnectSession: 'mutation',
-  joinVoiceChannel: 'mutation',
-  leaveVoiceChannel: 'mutation',
-  heartbeat: 'mutation',
-  syncNodeSessions: 'mutation',
-  startStudyTimer: 'mutation',
-  stopStudyTimer: 'mutation',
-  saveStudyTime: 'mutation',
-  syncStudyTimes: 'mutation',
-  publishRoomEvent: 'mutation',
-};
+
+/**
+ * The GraphQL kind of each root field: the state service's operations carry
+ * the names of the fields that call them, so the schema says which are
+ * queries, mutations and subscriptions; the rest (maintenance, readiness) are internal.
+ */
+function kindsOf(schema: GraphQLSchema): Map<string, Kind> {
+  const kinds = new Map<string, Kind>();
+  for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()]] as const) {
+    for (const name of Object.keys(type?.getFields() ?? {})) kinds.set(name, kind);
+  }
+  return kinds;
+}
 
 /** The stable code of a failure, as clients see it; anything else is INTERNAL. */
 const outcomeOf = (error: unknown) => (isExposedError(error) ? String(error.extensions.code ?? ErrorCode.INTERNAL) : ErrorCode.INTERNAL);
@@ -191,10 +180,11 @@ export function createMetrics() {
       onDelivered: (count: number) => delivered.inc(count),
       onReceived: () => received.inc(),
     },
-    /** Counts and times every operation of the state service. */
-    instrumentService: (service: StateService): StateService =>
-      timed(service, (operation) => {
-        const kind = kinds[operation as keyof StateService];
+    /** Counts and times every operation of the state service that a root field of `schema` calls. */
+    instrumentService: (service: StateService, schema: GraphQLSchema): StateService => {
+      const kinds = kindsOf(schema);
+      return timed(service, (operation) => {
+        const kind = kinds.get(operation);
         if (!kind) return null;
         const duration = operationSeconds.labels({ operation, kind });
         const count = children((outcome) => operations.labels({ operation, kind, outcome }));
@@ -202,7 +192,8 @@ export function createMetrics() {
           duration.observe(seconds);
           count(outcome).inc();
         };
-      }),
+      });
+    },
     /** Times every call of the state engine and counts its failures. */
     instrumentEngine: (engine: StateEngine, name: 'memory' | 'redis'): StateEngine =>
       timed(engine, (method) => {

@@ -62,7 +62,7 @@ export function createEventBus<P extends object>(transport: Transport, options: 
   const {
     bufferSize = 1000, // events per subscriber
     subscribeTimeoutMs = 2_000, // a subscription never waits longer on Redis
-    onReceived,
+    onReceived = () => {},
     ...dispatcherOptions
   } = options;
   const dispatcher = createDispatcher(dispatcherOptions);
@@ -75,12 +75,10 @@ export function createEventBus<P extends object>(transport: Transport, options: 
     const existing = channels.get(key);
     if (existing) return existing;
     const channel: Channel = { key, subscribers: [], shedAt: -Infinity, id: undefined, closed: false, ready: Promise.resolve() };
-    const listener = onReceived
-      ? (payload: unknown) => {
-          onReceived();
-          dispatcher.dispatch(channel, payload);
-        }
-      : (payload: unknown) => dispatcher.dispatch(channel, payload);
+    const listener = (payload: unknown) => {
+      onReceived();
+      dispatcher.dispatch(channel, payload);
+    };
     channel.ready = transport.subscribe(topic.name, listener, topic.pattern).then(
       (id) => {
         // A channel every subscriber left before the transport answered must not leak.

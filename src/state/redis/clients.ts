@@ -97,16 +97,17 @@ export function createRedisClients({ target, logger, commandTimeoutMs = 1_000 }:
   return {
     command,
     subscriber,
-    async close() {
-      // QUIT lets replies in flight arrive; a client that is not connected
-      // would queue it forever, so that one is just dropped.
-      await Promise.allSettled(
-        [command, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())),
-      );
-      command.disconnect();
-      subscriber.disconnect();
-    },
+    close: () => closeClients([command, subscriber]),
   };
+}
+
+/**
+ * QUIT lets replies in flight arrive; a client that is not connected would
+ * queue it forever, so that one is just dropped. For every client kind.
+ */
+export async function closeClients(clients: ReadonlyArray<{ status: string; quit(): Promise<unknown>; disconnect(): void }>): Promise<void> {
+  await Promise.allSettled(clients.map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
+  for (const client of clients) client.disconnect();
 }
 
 /** Logs each role's distinct errors once and its readiness; shared by the single, Sentinel and Cluster clients. */

@@ -1,7 +1,7 @@
 import { Cluster, type ClusterOptions } from 'ioredis';
 import type { RedisTarget } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { logClients, retryStrategy } from './clients.js';
+import { closeClients, logClients, retryStrategy } from './clients.js';
 
 type ClusterTarget = Extract<RedisTarget, { mode: 'cluster' }>;
 
@@ -52,10 +52,6 @@ export function createClusterClients({ target, logger, commandTimeoutMs = 1_000 
   return {
     command,
     subscriber,
-    async close() {
-      await Promise.allSettled([command, subscriber].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
-      command.disconnect();
-      subscriber.disconnect();
-    },
+    close: () => closeClients([command, subscriber]),
   };
 }
