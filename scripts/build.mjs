@@ -10,4 +10,5 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync(out, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { stdio: 'inherit' });
 cpSync('src/state/redis/lua', `${out}/state/redis/lua`, { recursive: true });
+cpSync('src/state/cluster/lua', `${out}/state/cluster/lua`, { recursive: true });
 cpSync('src/server/console', `${out}/server/console`, { recursive: true });

@@ -3,10 +3,7 @@
 
 local function publish_presence(uid, ukey, state, previous, count, guild_list, at, user_changed)
   if #guild_list == 0 and not user_changed then return end
-  local version = redis.call('HINCRBY', ukey, 'pv', 1)
-  local payload = '{"userId":' .. cjson.encode(uid) .. ',"state":"' .. state ..
-    '","previousState":"' .. previous .. '","sessionCount":' .. count ..
-    ',"guildIds":' .. json_array(guild_list) .. ',"at":' .. at .. ',"version":' .. version .. ',"snapshot":false}'
+  local payload = presence_payload(uid, state, previous, count, guild_list, at, redis.call('HINCRBY', ukey, 'pv', 1))
   if user_changed then publish('presence:user:' .. uid, payload) end
   for _, g in ipairs(guild_list) do publish('presence:guild:' .. g, payload) end
 end

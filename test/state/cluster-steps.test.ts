@@ -1,0 +1,166 @@
+import calculateSlot from 'cluster-key-slot';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { silentLogger } from '../../src/logger.js';
+import { createClusterKeys, PARTITIONS, partitionTags } from '../../src/state/cluster/keys.js';
+import { createClusterSessions, stepKeys, type ClusterSessionsOptions } from '../../src/state/cluster/sessions.js';
+import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
+import type { ConnectSessionInput, PresenceEvent } from '../../src/state/types.js';
+import { sleep, until } from '../utils/collect.js';
+import { uniquePrefix } from '../utils/engines.js';
+
+const seeds = inject('redisClusterNodes');
+
+const connect = (userId: string, sessionId: string, guildIds: string[]): ConnectSessionInput => ({
+  userId,
+  sessionId,
+  guildIds,
+  roomId: null,
+  nodeId: 'node-a',
+});
+
+describe('Cluster layout', () => {
+  it('gives partition n a tag in slots [256n, 256n + 255]', () => {
+    expect(partitionTags).toHaveLength(PARTITIONS);
+    partitionTags.forEach((tag, n) => expect(Math.floor(calculateSlot(tag) / 256)).toBe(n));
+  });
+
+  it('builds every step key list, channels included, in one slot', () => {
+    const lists = stepKeys(createClusterKeys('t:'));
+    for (let i = 0; i < 500; i++) {
+      const id = `id-${i}-${(i * 7919).toString(36)}`;
+      for (const list of [lists.claim(id), lists.user(id, `s-${i}`), lists.guild(id), lists.index(id), lists.ack(id)]) {
+        expect(new Set(list.map((key) => calculateSlot(key))).size, list.join(' ')).toBe(1);
+      }
+    }
+  });
+});
+
+describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
+  const endpoints = (seeds ?? '').split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) }));
+  const all: ClusterClients[] = [];
+  /** Clients that are connected: the command client fails fast rather than queueing. */
+  const open = async () => {
+    const clients = createClusterClients({ target: { mode: 'cluster', nodes: endpoints, password: undefined, tls: false }, logger: silentLogger });
+    all.push(clients);
+    await new Promise((resolve) => clients.command.once('ready', resolve));
+    return clients;
+  };
+  /** An instance of the steps on its own clients, as a second server would have. */
+  const instance = async (prefix: string, extra: Partial<ClusterSessionsOptions> = {}) =>
+    createClusterSessions({
+      client: (await open()).command,
+      keyPrefix: prefix,
+      presenceRetentionSeconds: 3600,
+      tombstoneSeconds: 60,
+      graceMs: 0,
+      defaultLeaseMs: 30_000,
+      ...extra,
+    });
+
+  let listener: ClusterClients;
+  const received = new Map<string, PresenceEvent[]>();
+  beforeAll(async () => {
+    listener = await open();
+    listener.subscriber.on('smessage', (channel: string, message: string) => {
+      received.set(channel, [...(received.get(channel) ?? []), JSON.parse(message) as PresenceEvent]);
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(all.map((c) => c.close()));
+  });
+  const listen = (...channels: string[]) => listener.subscriber.ssubscribe(...channels);
+  const eventsOn = (channel: string) => (received.get(channel) ?? []).map((e) => `${e.state}:${e.sessionCount}`);
+
+  it('connects and disconnects through claim, user, guild and index steps', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const { channels } = a.keys;
+    const guilds = ['g1', 'g2', 'g3', 'g4'];
+    for (const g of guilds) await listen(channels.presenceGuild(g));
+    await listen(channels.presenceUser('u1'));
+
+    const first = await a.connectSession(connect('u1', 's1', guilds), 1_000);
+    expect(first).toMatchObject({ changed: true, connection: { state: 'ONLINE', sessionCount: 1 } });
+    for (const g of guilds) expect(await a.guildOnline(g)).toEqual(['u1']);
+    // A second session of the same guilds is no transition for anyone.
+    expect((await a.connectSession(connect('u1', 's2', guilds), 1_001)).connection?.sessionCount).toBe(2);
+    expect((await a.connectSession(connect('u1', 's2', guilds), 1_002)).changed).toBe(false);
+    await a.disconnectSession('s1', 2_000);
+    const last = await a.disconnectSession('s2', 2_001);
+    expect(last).toMatchObject({ changed: true, connection: { state: 'OFFLINE', lastSeenAt: 2_001 } });
+    for (const g of guilds) expect(await a.guildOnline(g)).toEqual([]);
+
+    await until(() => guilds.every((g) => eventsOn(channels.presenceGuild(g)).length === 2), 2_000, 'guild events');
+    await sleep(100);
+    for (const g of guilds) expect(eventsOn(channels.presenceGuild(g))).toEqual(['ONLINE:1', 'OFFLINE:0']);
+    expect(eventsOn(channels.presenceUser('u1'))).toEqual(['ONLINE:1', 'OFFLINE:0']);
+    // The index entry went with the close, the outbox with the acks, and the tombstone refuses a late connect.
+    expect(await a.disconnectSession('s1', 2_002)).toMatchObject({ changed: false });
+    expect(await a.connectSession(connect('u1', 's1', guilds), 2_003)).toMatchObject({ changed: false, session: null });
+    await until(async () => (await a.repair(10_000)) === 0, 2_000, 'outbox drained');
+  });
+
+  it('refuses a session id another user holds, with BAD_USER_INPUT', async () => {
+    const a = await instance(uniquePrefix());
+    await a.connectSession(connect('u1', 's1', []), 1_000);
+    await expect(a.connectSession(connect('u2', 's1', []), 1_001)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('repairs the guild views after an instance dies between the user step and the guild steps, one event per transition', async () => {
+    const prefix = uniquePrefix();
+    const dying = await instance(prefix, {
+      afterUserStep: () => {
+        throw new Error('instance died');
+      },
+    });
+    const b = await instance(prefix);
+    const c = await instance(prefix);
+    const { channels } = b.keys;
+    const guilds = ['crash-1', 'crash-2', 'crash-3'];
+    for (const g of guilds) await listen(channels.presenceGuild(g));
+
+    await expect(dying.connectSession(connect('cu', 'cs1', guilds), 1_000)).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
+    // Committed on the user's side, not yet in any guild view.
+    for (const g of guilds) expect(await b.guildOnline(g)).toEqual([]);
+    await sleep(50);
+    for (const g of guilds) expect(eventsOn(channels.presenceGuild(g))).toEqual([]);
+    // The gateway retries on another instance.
+    expect((await b.connectSession(connect('cu', 'cs1', guilds), 1_001)).connection).toMatchObject({ state: 'ONLINE' });
+    // The retry above found the session as it was (no change) and applied the pending ops on its way.
+    for (const g of guilds) expect(await b.guildOnline(g)).toEqual(['cu']);
+
+    await expect(dying.disconnectSession('cs1', 2_000)).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
+    for (const g of guilds) expect(await b.guildOnline(g)).toEqual(['cu']);
+    // Nobody retries this time: two instances' repair passes race for the same outbox.
+    const repaired = await Promise.all([b.repair(2_000 + 2_000), c.repair(2_000 + 2_000)]);
+    expect(repaired.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(1);
+    for (const g of guilds) expect(await b.guildOnline(g)).toEqual([]);
+    // A replay of the same outbox changes nothing and publishes nothing.
+    await b.repair(10_000);
+
+    await until(() => guilds.every((g) => eventsOn(channels.presenceGuild(g)).length >= 2), 2_000, 'guild events');
+    await sleep(150);
+    for (const g of guilds) expect(eventsOn(channels.presenceGuild(g))).toEqual(['ONLINE:1', 'OFFLINE:0']);
+    // The index entry is gone too: the session is unknown and stays closed.
+    expect(await b.disconnectSession('cs1', 3_000)).toMatchObject({ changed: false });
+    await until(async () => (await b.repair(20_000)) === 0, 2_000, 'outbox drained');
+  });
+
+  it('keeps one event per transition when two instances flap the same user concurrently', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const b = await instance(prefix);
+    const guild = 'flap';
+    await listen(a.keys.channels.presenceGuild(guild));
+    for (let round = 0; round < 20; round++) {
+      const now = 1_000 + round * 10;
+      await Promise.all([a.connectSession(connect('fu', `f${round}a`, [guild]), now), b.connectSession(connect('fu', `f${round}b`, [guild]), now)]);
+      await Promise.all([a.disconnectSession(`f${round}a`, now + 5), b.disconnectSession(`f${round}b`, now + 5)]);
+    }
+    await until(() => eventsOn(a.keys.channels.presenceGuild(guild)).length >= 40, 3_000, 'flap events');
+    await sleep(150);
+    const events = eventsOn(a.keys.channels.presenceGuild(guild)).map((e) => e.split(':')[0]);
+    expect(events).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'ONLINE' : 'OFFLINE')));
+    expect(await a.guildOnline(guild)).toEqual([]);
+  });
+});
