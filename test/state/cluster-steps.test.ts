@@ -163,4 +163,19 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     expect(events).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'ONLINE' : 'OFFLINE')));
     expect(await a.guildOnline(guild)).toEqual([]);
   });
+
+  it('reads connectionStates of users of every partition in their order', async () => {
+    const a = await instance(uniquePrefix());
+    const users = Array.from({ length: 300 }, (_, i) => `cs-${i}`);
+    for (const [i, u] of users.entries()) if (i % 3 === 0) await a.connectSession({ ...connect(u, `s-${u}`, ['g']), roomId: i % 2 ? 'r1' : null }, 1_000);
+    await a.disconnectSession('s-cs-0', 1_500);
+    const { connections, guildIdsOf } = await a.connectionStates(users);
+    expect(connections.map((c) => c.userId)).toEqual(users);
+    connections.forEach((c, i) => {
+      if (i === 0) expect(c).toMatchObject({ state: 'OFFLINE', sessionCount: 0, lastSeenAt: 1_500 });
+      else if (i % 3 === 0) expect(c).toMatchObject({ state: 'ONLINE', sessionCount: 1, roomId: i % 2 ? 'r1' : null });
+      else expect(c).toMatchObject({ state: 'OFFLINE', sessionCount: 0, lastSeenAt: null });
+    });
+    expect(guildIdsOf(3)).toEqual(['g']);
+  });
 });

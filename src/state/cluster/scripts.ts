@@ -13,12 +13,11 @@ const steps = {
   closeSessionStep: { file: 'close-session.lua', keys: 7 },
   applyOps: { file: 'apply.lua', keys: 2 },
   ackOps: { file: 'ack.lua', keys: 2 },
+  // All keys in one partition; the caller passes their count first (no auto-pipelining on these clients).
+  readConnections: { file: 'connection-states.lua', keys: null },
 } as const;
 
 export type StepName = keyof typeof steps;
-export const stepKeyCounts: Readonly<Record<StepName, number>> = Object.fromEntries(
-  Object.entries(steps).map(([name, { keys }]) => [name, keys]),
-) as Record<StepName, number>;
 
 /** Pure helpers shared with the single-node scripts, then the Cluster's own. */
 const LIBRARY = ['../redis/lua/lib/util.lua', '../redis/lua/lib/payloads.lua', '../redis/lua/lib/session-records.lua', './lua/lib/outbox.lua'];
@@ -31,8 +30,8 @@ export type Step = (...args: Array<string | number>) => Promise<unknown>;
 export function defineSteps(client: Cluster): Record<StepName, Step> {
   const lib = LIBRARY.map(read).join('\n');
   const out = {} as Record<StepName, Step>;
-  for (const [name, { file, keys }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number }]>) {
-    client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(`./lua/${file}`)}` });
+  for (const [name, { file, keys }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number | null }]>) {
+    client.defineCommand(name, { ...(keys === null ? {} : { numberOfKeys: keys }), lua: `${lib}\n${read(`./lua/${file}`)}` });
     const command = (client as unknown as Record<string, Step>)[name]!;
     out[name] = (...args) => command.apply(client, args);
   }

@@ -1,9 +1,9 @@
 import type { Cluster } from 'ioredis';
 import { badInput } from '../../errors.js';
 import { sessionContent, toConnection, toSession } from '../records.js';
-import type { ConnectSessionInput, SessionResult } from '../types.js';
-import { guard, num } from '../redis/context.js';
-import { decodeRecord, encodeContent } from '../redis/session-codec.js';
+import type { ConnectionStates, ConnectSessionInput, SessionResult, UserConnection } from '../types.js';
+import { guard, lines, num } from '../redis/context.js';
+import { decodeConnectionRecords, decodeRecord, encodeContent } from '../redis/session-codec.js';
 import { createClusterKeys, PARTITIONS, partitionOf, type ClusterKeys } from './keys.js';
 import { defineSteps } from './scripts.js';
 
@@ -155,6 +155,28 @@ export function createClusterSessions(options: ClusterSessionsOptions) {
         );
         if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
         return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };
+      }),
+
+    /** One call per partition that holds any of the users, sent together: one round trip per master. */
+    connectionStates: (userIds: readonly string[]): Promise<ConnectionStates> =>
+      guard(async () => {
+        const groups = new Map<number, number[]>();
+        userIds.forEach((userId, i) => {
+          const p = partitionOf(userId);
+          const group = groups.get(p);
+          if (group) group.push(i);
+          else groups.set(p, [i]);
+        });
+        const connections = new Array<UserConnection>(userIds.length);
+        const guilds: string[] = new Array(userIds.length);
+        await Promise.all(
+          [...groups.values()].map(async (indexes) => {
+            const ids = indexes.map((i) => userIds[i]!);
+            const reply = (await steps.readConnections(ids.length, ...ids.map(keys.user))) as string;
+            decodeConnectionRecords(reply, ids, connections, guilds, (j) => indexes[j]!);
+          }),
+        );
+        return { connections, guildIdsOf: (i: number) => lines(guilds[i]) };
       }),
 
     /** Users online in a guild, as its view says. */

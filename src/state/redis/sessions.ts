@@ -1,6 +1,6 @@
 import { badInput } from '../../errors.js';
 import { sessionContent, toConnection, toSession } from '../records.js';
-import { decodeRecord, encodeContent } from './session-codec.js';
+import { decodeConnectionRecords, decodeRecord, encodeContent } from './session-codec.js';
 import type { Session, UserConnection } from '../types.js';
 import { lines, num } from './context.js';
 import type { StateEngine } from '../engine.js';
@@ -59,23 +59,9 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
       guard(async () => {
         if (userIds.length === 0) return { connections: [], guildIdsOf: () => [] };
         const reply = (await client.connectionStates(keyPrefix, userIds.join('\n'))) as string;
-        // One string of records (see the script): read field by field with
-        // indexOf, so only values that are present become strings.
         const guilds: string[] = new Array(userIds.length);
         const connections = new Array<UserConnection>(userIds.length);
-        let at = 0;
-        for (let i = 0; i < userIds.length; i++) {
-          const f1 = reply.indexOf('\x1f', at);
-          const f2 = reply.indexOf('\x1f', f1 + 1);
-          const f3 = reply.indexOf('\x1f', f2 + 1);
-          const f4 = reply.indexOf('\x1f', f3 + 1);
-          const end = reply.indexOf('\x1e', f4 + 1);
-          const room = f2 > f1 + 1 ? reply.slice(f1 + 1, f2) : null;
-          const last = f3 > f2 + 1 ? Number(reply.slice(f2 + 1, f3)) : null;
-          connections[i] = toConnection(userIds[i]!, Number(reply.slice(at, f1)), room, last, f4 > f3 + 1);
-          guilds[i] = reply.slice(f4 + 1, end);
-          at = end + 1;
-        }
+        decodeConnectionRecords(reply, userIds, connections, guilds);
         return { connections, guildIdsOf: (i: number) => lines(guilds[i]) };
       }),
 
