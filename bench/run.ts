@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { startRedisServer } from '../test/utils/redis-server.js';
 import { baselines } from './scenarios/baselines.js';
 import { clusterPubsub } from './scenarios/cluster-pubsub.js';
+import { clusterState } from './scenarios/cluster-state.js';
 import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
 import { latency } from './scenarios/latency.js';
@@ -87,7 +88,7 @@ const contextFor = (redisUrl: string): BenchContext => ({
   },
 });
 
-const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub };
+const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub, cluster_state: clusterState };
 const ratiosOf = (metrics: Record<string, number>) => {
   const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
   const all: Record<string, number | undefined> = {

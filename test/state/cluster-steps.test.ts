@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createClusterKeys, PARTITIONS, partitionTags } from '../../src/state/cluster/keys.js';
 import { createClusterSessions, stepKeys, type ClusterSessionsOptions } from '../../src/state/cluster/sessions.js';
 import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
-import type { ConnectSessionInput, PresenceEvent } from '../../src/state/types.js';
+import type { ConnectSessionInput, PresenceEvent, VoiceStateChange } from '../../src/state/types.js';
 import { sleep, until } from '../utils/collect.js';
 import { uniquePrefix } from '../utils/engines.js';
 
@@ -177,5 +177,57 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
       else expect(c).toMatchObject({ state: 'OFFLINE', sessionCount: 0, lastSeenAt: null });
     });
     expect(guildIdsOf(3)).toEqual(['g']);
+  });
+
+  const voiceEvents = (channel: string) =>
+    ((received.get(channel) ?? []) as unknown as VoiceStateChange[]).map((e) => `${e.type}:${e.channelId ?? e.previousChannelId}:${e.version}`);
+
+  it('keeps one voice channel per user, with each guild numbering its own changes', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const { channels } = a.keys;
+    await listen(channels.voiceGuild('va'));
+    await listen(channels.voiceGuild('vb'));
+    const voice = (guildId: string, channelId: string, at: number | null = null) => ({ userId: 'vu', guildId, channelId, at });
+    await a.connectSession(connect('vu', 'vs', ['va', 'vb']), 1_000);
+
+    expect(await a.joinVoice(voice('va', 'c1'), 1_001)).toMatchObject({ changed: true, type: 'JOINED', version: 1 });
+    expect(await a.joinVoice(voice('va', 'c2'), 1_002)).toMatchObject({ changed: true, type: 'MOVED', previousChannelId: 'c1', version: 2 });
+    expect(await a.joinVoice(voice('va', 'c2'), 1_003)).toMatchObject({ changed: false, version: null });
+    // Another guild: LEFT in the first (its version 3), JOINED in the second (its version 1).
+    expect(await a.joinVoice(voice('vb', 'd1', 5_000), 1_004)).toMatchObject({ changed: true, type: 'JOINED', version: 1 });
+    expect(await a.channelStates('va')).toEqual([]);
+    expect(await a.channelStates('vb')).toEqual([{ guildId: 'vb', channelId: 'd1', userIds: ['vu'] }]);
+    // An event the signaling server saw earlier than the last one applied is ignored.
+    expect(await a.leaveVoice(voice('vb', 'd1', 4_000), 1_005)).toMatchObject({ changed: false });
+    // The last session closing ends the voice membership.
+    await a.disconnectSession('vs', 2_000);
+    expect(await a.channelStates('vb')).toEqual([]);
+
+    await until(() => voiceEvents(channels.voiceGuild('vb')).length >= 2, 2_000, 'voice events');
+    await sleep(100);
+    expect(voiceEvents(channels.voiceGuild('va'))).toEqual(['JOINED:c1:1', 'MOVED:c2:2', 'LEFT:c2:3']);
+    expect(voiceEvents(channels.voiceGuild('vb'))).toEqual(['JOINED:d1:1', 'LEFT:d1:2']);
+  });
+
+  it('gives a voice change its version once when an instance dies before the guild step', async () => {
+    const prefix = uniquePrefix();
+    const dying = await instance(prefix, {
+      afterUserStep: () => {
+        throw new Error('instance died');
+      },
+    });
+    const b = await instance(prefix);
+    await listen(b.keys.channels.voiceGuild('vc'));
+    const voice = { userId: 'wu', guildId: 'vc', channelId: 'c1', at: null };
+    await expect(dying.joinVoice(voice, 1_000)).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
+    expect(await b.channelStates('vc')).toEqual([]);
+    await Promise.all([b.repair(3_000), b.repair(3_000)]);
+    expect(await b.channelStates('vc')).toEqual([{ guildId: 'vc', channelId: 'c1', userIds: ['wu'] }]);
+    // A retry of the join finds it applied: no change, no second event.
+    expect(await b.joinVoice(voice, 1_001)).toMatchObject({ changed: false });
+    await until(() => voiceEvents(b.keys.channels.voiceGuild('vc')).length >= 1, 2_000, 'voice event');
+    await sleep(100);
+    expect(voiceEvents(b.keys.channels.voiceGuild('vc'))).toEqual(['JOINED:c1:1']);
   });
 });

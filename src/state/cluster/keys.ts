@@ -53,6 +53,10 @@ export function createClusterKeys(prefix: string) {
     indexSeen: (sessionId: string) => `${inPartition(sessionId)}:seen`,
     /** SET: users online as seen from the guild. */
     guildOnline: (guildId: string) => `${guild(guildId)}:online`,
+    /** HASH: userId → channelId for everyone in a voice channel of the guild. */
+    guildVoice: (guildId: string) => `${guild(guildId)}:voice`,
+    /** STRING: the guild's voice version, raised by every voice change applied to it. */
+    guildVoiceVersion: (guildId: string) => `${guild(guildId)}:voice:v`,
     /** HASH: userId → seq of the last derived op applied to the guild. */
     guildSeen: (guildId: string) => `${guild(guildId)}:seen`,
     /** ZSET: gateway nodeId → lease expiry (its own slot). */
@@ -61,6 +65,7 @@ export function createClusterKeys(prefix: string) {
     channels: {
       presenceUser: (userId: string) => `${inPartition(userId)}presence:user:${userId}`,
       presenceGuild: (guildId: string) => `${prefix}presence:guild:{${guildId}}`,
+      voiceGuild: (guildId: string) => `${prefix}voice:guild:{${guildId}}`,
     },
   };
 }

@@ -11,7 +11,9 @@ const steps = {
   markClosed: { file: 'mark-closed.lua', keys: 2 },
   openSessionStep: { file: 'open-session.lua', keys: 7 },
   closeSessionStep: { file: 'close-session.lua', keys: 7 },
-  applyOps: { file: 'apply.lua', keys: 2 },
+  joinVoiceStep: { file: 'join-voice.lua', keys: 3 },
+  leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },
+  applyOps: { file: 'apply.lua', keys: 4 },
   ackOps: { file: 'ack.lua', keys: 2 },
   // All keys in one partition; the caller passes their count first (no auto-pipelining on these clients).
   readConnections: { file: 'connection-states.lua', keys: null },

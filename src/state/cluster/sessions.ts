@@ -1,7 +1,16 @@
 import type { Cluster } from 'ioredis';
 import { badInput } from '../../errors.js';
-import { sessionContent, toConnection, toSession } from '../records.js';
-import type { ConnectionStates, ConnectSessionInput, SessionResult, UserConnection } from '../types.js';
+import { groupChannels, sessionContent, toConnection, toSession, voiceChange } from '../records.js';
+import type {
+  ConnectionStates,
+  ConnectSessionInput,
+  SessionResult,
+  UserConnection,
+  VoiceChange,
+  VoiceChannel,
+  VoiceChannelInput,
+  VoiceStateChange,
+} from '../types.js';
 import { guard, lines, num } from '../redis/context.js';
 import { decodeConnectionRecords, decodeRecord, encodeContent } from '../redis/session-codec.js';
 import { createClusterKeys, PARTITIONS, partitionOf, type ClusterKeys } from './keys.js';
@@ -45,8 +54,15 @@ export function stepKeys(keys: ClusterKeys) {
         keys.channels.presenceUser(userId),
       ];
     },
-    guild: (guildId: string) => [keys.guildSeen(guildId), keys.guildOnline(guildId), keys.channels.presenceGuild(guildId)],
-    index: (sessionId: string) => [keys.sessionIndex(sessionId), keys.sessionIndex(sessionId)],
+    guild: (guildId: string) => [
+      keys.guildSeen(guildId),
+      keys.guildOnline(guildId),
+      keys.guildVoice(guildId),
+      keys.guildVoiceVersion(guildId),
+      keys.channels.presenceGuild(guildId),
+      keys.channels.voiceGuild(guildId),
+    ],
+    index: (sessionId: string) => Array<string>(4).fill(keys.sessionIndex(sessionId)),
     ack: (userId: string) => [keys.outbox(userId), keys.outboxDue(partitionOf(userId))],
   };
 }
@@ -76,24 +92,30 @@ export function createClusterSessions(options: ClusterSessionsOptions) {
   const lists = stepKeys(keys);
   const steps = defineSteps(client);
 
-  /** Applies ops per target in parallel, each target's in seq order, then acknowledges them. */
-  async function applyPending(userId: string, ops: Op[]): Promise<void> {
-    if (ops.length === 0) return;
+  /**
+   * Applies ops per target in parallel, each target's in seq order, then
+   * acknowledges them. Resolves with the last voice version each guild
+   * assigned (0 when another applier got there first).
+   */
+  async function applyPending(userId: string, ops: Op[]): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    if (ops.length === 0) return versions;
     const byTarget = new Map<string, Op[]>();
     for (const op of ops) byTarget.set(op.target, [...(byTarget.get(op.target) ?? []), op]);
     await Promise.all(
-      [...byTarget].map(([target, list]) => {
+      [...byTarget].map(async ([target, list]) => {
         const args = list.flatMap((op) => [op.seq, op.kind, op.payload]);
         const id = target.slice(2);
-        if (target.startsWith('g:')) {
-          const [seen, online, channel] = lists.guild(id);
-          return steps.applyOps(seen!, online!, userId, userId, channel!, ...args);
-        }
-        return steps.applyOps(...lists.index(id), userId, '', '', ...args);
+        const guildKeys = target.startsWith('g:') ? lists.guild(id) : null;
+        const [, version] = (await (guildKeys
+          ? steps.applyOps(...guildKeys.slice(0, 4), userId, userId, ...guildKeys.slice(4), ...args)
+          : steps.applyOps(...lists.index(id), userId, '', '', '', ...args))) as [number, number];
+        versions.set(target, version);
       }),
     );
     // Not awaited: a lost ack only means a repair pass applies the ops again, which changes nothing.
     steps.ackOps(...lists.ack(userId), userId, ...ops.map((op) => op.seq)).catch(() => {});
+    return versions;
   }
 
   const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).slice(0, 7);
@@ -106,6 +128,19 @@ export function createClusterSessions(options: ClusterSessionsOptions) {
     await applyPending(userId, decodeOps(reply, 6));
     const [status, record, count, room, last, pending] = reply as [string, string | null, number, string | null, string | null, number];
     return { status, record, connection: toConnection(userId, Number(count), room, num(last), pending === 1) };
+  }
+
+  const voiceKeys = (userId: string) => [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId))];
+  const voiceArgs = (input: VoiceChannelInput, now: number) => [input.userId, input.guildId, input.channelId, now, input.at ?? '', now + repairDelayMs];
+
+  /** Applies a voice user step's ops; the version of the change is the one its guild assigned. */
+  async function voiceStep(input: VoiceChannelInput, reply: unknown[], opsFrom: number, changed: boolean): Promise<number | null> {
+    afterUserStep?.();
+    const versions = await applyPending(input.userId, decodeOps(reply, opsFrom));
+    if (!changed) return null;
+    // 0: another applier (a repair, a retry) assigned it first; the guild's current version is the closest answer.
+    const version = versions.get(`g:${input.guildId}`) ?? 0;
+    return version > 0 ? version : Number((await client.get(keys.guildVoiceVersion(input.guildId))) ?? 0);
   }
 
   return {
@@ -156,6 +191,24 @@ export function createClusterSessions(options: ClusterSessionsOptions) {
         if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
         return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };
       }),
+
+    joinVoice: (input: VoiceChannelInput, now: number): Promise<VoiceStateChange> =>
+      guard(async () => {
+        const reply = (await steps.joinVoiceStep(...voiceKeys(input.userId), ...voiceArgs(input, now))) as unknown[];
+        const [changed, type, previous] = reply as [number, VoiceChange | null, string | null];
+        const version = await voiceStep(input, reply, 3, changed === 1);
+        return voiceChange(input, now, changed === 1 ? type : null, previous, version);
+      }),
+
+    leaveVoice: (input: VoiceChannelInput, now: number): Promise<VoiceStateChange> =>
+      guard(async () => {
+        const reply = (await steps.leaveVoiceStep(...voiceKeys(input.userId), ...voiceArgs(input, now), options.presenceRetentionSeconds)) as unknown[];
+        const version = await voiceStep(input, reply, 1, reply[0] === 1);
+        return voiceChange(input, now, reply[0] === 1 ? 'LEFT' : null, null, version);
+      }),
+
+    channelStates: (guildId: string): Promise<VoiceChannel[]> =>
+      guard(async () => groupChannels(guildId, Object.entries(await client.hgetall(keys.guildVoice(guildId))))),
 
     /** One call per partition that holds any of the users, sent together: one round trip per master. */
     connectionStates: (userIds: readonly string[]): Promise<ConnectionStates> =>

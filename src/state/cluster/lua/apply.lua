@@ -1,29 +1,36 @@
 -- A derived step (one target's slot): applies a user's outbox ops for this
 -- target in seq order, each only when its seq is above the last one the
 -- target saw from the user, so a replay or a second applier changes nothing
--- and publishes nothing.
--- KEYS[1] guild targets: the seen hash (userId -> last seq applied);
---         session targets: the index bucket again (dropping an entry twice is harmless, so no seen)
--- KEYS[2] the guild's online set, or the session's index bucket
--- ARGV[1] userId    ARGV[2] seen field ('' for none)    ARGV[3] channel for the events ('' for none)
--- ARGV[4..] seq, kind, payload, ...
--- Kinds: '+' / '-' the user joins / leaves the online set, and the payload is
--- published; 'X' the index entry of session <payload> goes.
--- Returns how many ops it applied.
+-- and publishes nothing. Voice ops get the guild's version here.
+-- Guild targets: KEYS[1] seen hash (userId -> last seq applied)  KEYS[2] online set
+--   KEYS[3] voice hash (userId -> channelId)  KEYS[4] voice version
+-- Session targets: the index bucket as every key (dropping an entry twice is harmless: no seen)
+-- ARGV[1] userId    ARGV[2] seen field ('' for none)
+-- ARGV[3] presence channel    ARGV[4] voice channel ('' for none)    ARGV[5..] seq, kind, payload, ...
+-- Kinds: '+' / '-' the user joins / leaves the online set, payload published;
+-- 'J' / 'L' the user's voice channel is set / removed, payload 'channelId\tjson head\tjson tail'
+-- published with the version between; 'X' the index entry of session <payload> goes.
+-- Returns {ops applied, the last voice version assigned or 0}.
 
-local uid, field, channel = ARGV[1], ARGV[2], ARGV[3]
+local uid, field, presence, voice = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local seen = 0
 if field ~= '' then seen = tonumber(redis.call('HGET', KEYS[1], field) or '0') end
-local applied, last = 0, false
-for i = 4, #ARGV, 3 do
+local applied, last, version = 0, false, 0
+for i = 5, #ARGV, 3 do
   if tonumber(ARGV[i]) > seen then
     local kind, payload = ARGV[i + 1], ARGV[i + 2]
     if kind == '+' then redis.call('SADD', KEYS[2], uid)
     elseif kind == '-' then redis.call('SREM', KEYS[2], uid)
     elseif kind == 'X' then redis.call('HDEL', KEYS[2], payload) end
-    if channel ~= '' and kind ~= 'X' then redis.call('SPUBLISH', channel, payload) end
+    if kind == '+' or kind == '-' then redis.call('SPUBLISH', presence, payload) end
+    if kind == 'J' or kind == 'L' then
+      local cid, head, tail = string.match(payload, '^([^\t]*)\t([^\t]*)\t([^\t]*)$')
+      if kind == 'J' then redis.call('HSET', KEYS[3], uid, cid) else redis.call('HDEL', KEYS[3], uid) end
+      version = redis.call('INCR', KEYS[4])
+      redis.call('SPUBLISH', voice, head .. version .. tail)
+    end
     applied, last = applied + 1, ARGV[i]
   end
 end
 if last and field ~= '' then redis.call('HSET', KEYS[1], field, last) end
-return applied
+return { applied, version }

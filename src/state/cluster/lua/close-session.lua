@@ -1,7 +1,7 @@
 -- Disconnect, user step (the user's partition): closes the session and
 -- leaves a user-side tombstone, so a connect whose claim raced this close
 -- opens nothing. The last session closing makes the user OFFLINE (after
--- the grace period, when set). The index entry goes through the outbox.
+-- the grace period, when set) and ends their voice membership. The index entry goes through the outbox.
 -- KEYS[1] user hash    KEYS[2] outbox hash    KEYS[3] outbox due zset
 -- KEYS[4] node sessions zset    KEYS[5] unleased zset    KEYS[6] pending offline zset
 -- KEYS[7] the session's user-side tombstone
@@ -36,6 +36,10 @@ elseif grace > 0 then
   redis.call('ZADD', KEYS[6], now + grace, uid)
   pending = 1
 else
+  if fields.vg then
+    redis.call('HDEL', ukey, 'vg', 'vc')
+    emit_voice(now, 'LEFT', fields.vg, fields.vc, false, uid)
+  end
   redis.call('HSET', ukey, 'last', now)
   redis.call('EXPIRE', ukey, ARGV[7])
   emit_presence(uid, now, channel, 'OFFLINE', 'ONLINE', 0, sorted_keys(before.guilds), now, true)

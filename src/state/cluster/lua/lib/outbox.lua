@@ -39,3 +39,9 @@ local function emit_presence(uid, now, channel, state, previous, count, guild_li
   local kind = state == 'ONLINE' and '+' or '-'
   for _, g in ipairs(guild_list) do emit(now, 'g:' .. g, kind, payload) end
 end
+
+-- A voice change for the guild's view; its version is assigned there (apply.lua).
+local function emit_voice(now, kind, gid, cid, previous, uid)
+  local head, tail = voice_payload_parts(kind, gid, cid, previous, uid, now)
+  emit(now, 'g:' .. gid, kind == 'LEFT' and 'L' or 'J', (cid or '') .. '\t' .. head .. '\t' .. tail)
+end

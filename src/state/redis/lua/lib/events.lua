@@ -10,10 +10,8 @@ end
 
 local function publish_voice(kind, gid, cid, previous, uid, at)
   local version = redis.call('INCR', voice_version_key(gid))
-  publish('voice:guild:' .. gid, '{"changed":true,"type":"' .. kind .. '","guildId":' ..
-    cjson.encode(gid) .. ',"channelId":' .. json_or_null(cid) .. ',"previousChannelId":' ..
-    json_or_null(previous) .. ',"userId":' .. cjson.encode(uid) .. ',"at":' .. at ..
-    ',"version":' .. version .. ',"snapshot":false}')
+  local head, tail = voice_payload_parts(kind, gid, cid, previous, uid, at)
+  publish('voice:guild:' .. gid, head .. version .. tail)
   return version
 end
 

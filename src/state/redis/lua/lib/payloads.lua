@@ -6,3 +6,11 @@ local function presence_payload(uid, state, previous, count, guild_list, at, ver
     '","previousState":"' .. previous .. '","sessionCount":' .. count ..
     ',"guildIds":' .. json_array(guild_list) .. ',"at":' .. at .. ',"version":' .. version .. ',"snapshot":false}'
 end
+
+-- A voice change as VoiceStateChange, in two parts around its version: the
+-- guild's version is only known where the guild's counter lives.
+local function voice_payload_parts(kind, gid, cid, previous, uid, at)
+  return '{"changed":true,"type":"' .. kind .. '","guildId":' .. cjson.encode(gid) .. ',"channelId":' ..
+    json_or_null(cid) .. ',"previousChannelId":' .. json_or_null(previous) .. ',"userId":' .. cjson.encode(uid) ..
+    ',"at":' .. at .. ',"version":', ',"snapshot":false}'
+end
