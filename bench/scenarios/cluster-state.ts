@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { silentLogger } from '../../src/logger.js';
 import { createStudyCalendar } from '../../src/state/calendar.js';
-import { createClusterSessions } from '../../src/state/cluster/sessions.js';
+import { createClusterState } from '../../src/state/cluster/engine.js';
 import { createClusterClients } from '../../src/state/redis/cluster-clients.js';
 import { createRedisEngine } from '../../src/state/redis/engine.js';
 import type { ConnectSessionInput, ConnectionStates, SessionResult } from '../../src/state/types.js';
@@ -70,7 +70,7 @@ export async function clusterState(ctx: BenchContext) {
   try {
     await new Promise((resolve) => clients.command.once('ready', resolve));
     const retention = { presenceRetentionSeconds: 3600, tombstoneSeconds: 60, graceMs: 0, defaultLeaseMs: 30_000 };
-    const onCluster = createClusterSessions({ client: clients.command, keyPrefix: 'bench:cs:', ...retention });
+    const onCluster = createClusterState({ client: clients.command, keyPrefix: 'bench:cs:', ...retention });
     const onSingle = createRedisEngine({
       client: single,
       keyPrefix: `bench:single:${Date.now()}:`,

@@ -2,7 +2,8 @@ import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { createClusterKeys, PARTITIONS, partitionTags } from '../../src/state/cluster/keys.js';
-import { createClusterSessions, stepKeys, type ClusterSessionsOptions } from '../../src/state/cluster/sessions.js';
+import { stepKeys } from '../../src/state/cluster/context.js';
+import { createClusterState, type ClusterStateOptions } from '../../src/state/cluster/engine.js';
 import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
 import type { ConnectSessionInput, PresenceEvent, VoiceStateChange } from '../../src/state/types.js';
 import { sleep, until } from '../utils/collect.js';
@@ -28,7 +29,7 @@ describe('Cluster layout', () => {
     const lists = stepKeys(createClusterKeys('t:'));
     for (let i = 0; i < 500; i++) {
       const id = `id-${i}-${(i * 7919).toString(36)}`;
-      for (const list of [lists.claim(id), lists.user(id, `s-${i}`), lists.guild(id), lists.index(id), lists.ack(id)]) {
+      for (const list of [lists.claim(id), lists.user(id, `s-${i}`), lists.userOnly(id), lists.grace(id), lists.guild(id), lists.index(id), lists.ack(id)]) {
         expect(new Set(list.map((key) => calculateSlot(key))).size, list.join(' ')).toBe(1);
       }
     }
@@ -46,8 +47,8 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     return clients;
   };
   /** An instance of the steps on its own clients, as a second server would have. */
-  const instance = async (prefix: string, extra: Partial<ClusterSessionsOptions> = {}) =>
-    createClusterSessions({
+  const instance = async (prefix: string, extra: Partial<ClusterStateOptions> = {}) =>
+    createClusterState({
       client: (await open()).command,
       keyPrefix: prefix,
       presenceRetentionSeconds: 3600,
@@ -229,5 +230,41 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     await until(() => voiceEvents(b.keys.channels.voiceGuild('vc')).length >= 1, 2_000, 'voice event');
     await sleep(100);
     expect(voiceEvents(b.keys.channels.voiceGuild('vc'))).toEqual(['JOINED:c1:1']);
+  });
+
+  it('sends a held-back OFFLINE once its grace ends, dated when the last session closed', async () => {
+    const a = await instance(uniquePrefix(), { graceMs: 5_000 });
+    const { channels } = a.keys;
+    await listen(channels.presenceGuild('grace-g'));
+    await a.connectSession(connect('gu', 'gs', ['grace-g']), 500);
+    expect((await a.disconnectSession('gs', 1_000)).connection).toMatchObject({ state: 'ONLINE', sessionCount: 0 });
+    expect(await a.reap(3_000, 3_600_000)).toEqual({ closed: 0, offline: 0 });
+    expect(await a.guildOnline('grace-g')).toEqual(['gu']);
+    expect(await a.reap(6_000, 3_600_000)).toEqual({ closed: 0, offline: 1 });
+    expect(await a.guildOnline('grace-g')).toEqual([]);
+    expect((await a.connectionStates(['gu'])).connections[0]).toMatchObject({ state: 'OFFLINE', lastSeenAt: 1_000 });
+    await until(() => eventsOn(channels.presenceGuild('grace-g')).length >= 2, 2_000, 'grace events');
+    expect(received.get(channels.presenceGuild('grace-g'))?.map((e) => [e.state, e.at])).toEqual([
+      ['ONLINE', 500],
+      ['OFFLINE', 1_000],
+    ]);
+  });
+
+  it("closes a lapsed node's sessions in every partition and forgets the node, and closes node-less sessions past their age", async () => {
+    const a = await instance(uniquePrefix());
+    const users = Array.from({ length: 40 }, (_, i) => `nu${i}`);
+    for (const u of users) await a.connectSession(connect(u, `ns-${u}`, ['ng']), 1_000);
+    await a.connectSession({ ...connect('lone', 'lone-s', ['ng']), nodeId: null }, 1_000);
+    // The lease of node-a started with its first session: 30 s.
+    expect(await a.reap(20_000, 3_600_000)).toEqual({ closed: 0, offline: 0 });
+    expect(await a.reap(40_000, 3_600_000)).toEqual({ closed: users.length, offline: 0 });
+    expect(await a.guildOnline('ng')).toEqual(['lone']);
+    expect((await a.connectionStates(users)).connections.every((c) => c.state === 'OFFLINE')).toBe(true);
+    // The next pass finds none of the node's sessions left and forgets it.
+    expect(await listener.command.zscore(a.keys.nodes(), 'node-a')).not.toBeNull();
+    await a.reap(41_000, 3_600_000);
+    expect(await listener.command.zscore(a.keys.nodes(), 'node-a')).toBeNull();
+    expect(await a.reap(1_000 + 3_600_001, 3_600_000)).toMatchObject({ closed: 1 });
+    expect(await a.guildOnline('ng')).toEqual([]);
   });
 });

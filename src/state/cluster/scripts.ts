@@ -13,6 +13,8 @@ const steps = {
   closeSessionStep: { file: 'close-session.lua', keys: 7 },
   joinVoiceStep: { file: 'join-voice.lua', keys: 3 },
   leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },
+  expireGrace: { file: 'expire-grace.lua', keys: 4 },
+  releaseNode: { file: 'release-node.lua', keys: 1 },
   applyOps: { file: 'apply.lua', keys: 4 },
   ackOps: { file: 'ack.lua', keys: 2 },
   // All keys in one partition; the caller passes their count first (no auto-pipelining on these clients).

@@ -41,7 +41,8 @@ local function emit_presence(uid, now, channel, state, previous, count, guild_li
 end
 
 -- A voice change for the guild's view; its version is assigned there (apply.lua).
-local function emit_voice(now, kind, gid, cid, previous, uid)
-  local head, tail = voice_payload_parts(kind, gid, cid, previous, uid, now)
+-- `at` (the event's time) defaults to now.
+local function emit_voice(now, kind, gid, cid, previous, uid, at)
+  local head, tail = voice_payload_parts(kind, gid, cid, previous, uid, at or now)
   emit(now, 'g:' .. gid, kind == 'LEFT' and 'L' or 'J', (cid or '') .. '\t' .. head .. '\t' .. tail)
 end

@@ -1,0 +1,132 @@
+import type { Cluster } from 'ioredis';
+import { toConnection } from '../records.js';
+import { num } from '../redis/context.js';
+import { createClusterKeys, partitionOf, type ClusterKeys } from './keys.js';
+import { defineSteps } from './scripts.js';
+
+export interface ClusterStateOptions {
+  client: Cluster;
+  keyPrefix: string;
+  presenceRetentionSeconds: number;
+  tombstoneSeconds: number;
+  graceMs: number;
+  defaultLeaseMs: number;
+  /** How long an outbox entry waits before a repair pass re-applies it. @default 2000 */
+  repairDelayMs?: number;
+  /** Runs between a user step and its derived steps; a throw there stands for an instance dying (tests). */
+  afterUserStep?: () => void;
+}
+
+/** One derived op of a user's outbox (cluster/lua/lib/outbox.lua). */
+export interface Op {
+  seq: string;
+  target: string;
+  kind: string;
+  payload: string;
+}
+
+/** The key list of each step, from the one keys module; the layout test checks each shares one slot. */
+export function stepKeys(keys: ClusterKeys) {
+  return {
+    claim: (sessionId: string) => [keys.sessionIndex(sessionId), keys.tombstone(sessionId)],
+    /** A user step on sessions: its 7 keys, then the user's channel. */
+    user: (userId: string, sessionId: string) => {
+      const p = partitionOf(userId);
+      return [
+        keys.user(userId),
+        keys.outbox(userId),
+        keys.outboxDue(p),
+        keys.nodeSessions(p),
+        keys.unleased(p),
+        keys.pendingOffline(p),
+        keys.userTombstone(userId, sessionId),
+        keys.channels.presenceUser(userId),
+      ];
+    },
+    /** A user step that needs only the user hash and the outbox. */
+    userOnly: (userId: string) => [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId))],
+    /** A grace expiry: the user step keys and the partition's pending zset, then the user's channel. */
+    grace: (userId: string) => [
+      keys.user(userId),
+      keys.outbox(userId),
+      keys.outboxDue(partitionOf(userId)),
+      keys.pendingOffline(partitionOf(userId)),
+      keys.channels.presenceUser(userId),
+    ],
+    /** A guild's derived step: 4 keys, then its presence and voice channels. */
+    guild: (guildId: string) => [
+      keys.guildSeen(guildId),
+      keys.guildOnline(guildId),
+      keys.guildVoice(guildId),
+      keys.guildVoiceVersion(guildId),
+      keys.channels.presenceGuild(guildId),
+      keys.channels.voiceGuild(guildId),
+    ],
+    index: (sessionId: string) => Array<string>(4).fill(keys.sessionIndex(sessionId)),
+    ack: (userId: string) => [keys.outbox(userId), keys.outboxDue(partitionOf(userId))],
+  };
+}
+
+/** Pending ops from a user step's reply (pairs from `from` on), in seq order. */
+export function decodeOps(reply: unknown[], from: number): Op[] {
+  const ops: Op[] = [];
+  for (let i = from; i < reply.length; i += 2) {
+    const text = String(reply[i + 1]);
+    const a = text.indexOf('\n');
+    const b = text.indexOf('\n', a + 1);
+    ops.push({ seq: String(reply[i]), target: text.slice(0, a), kind: text.slice(a + 1, b), payload: text.slice(b + 1) });
+  }
+  return ops.sort((x, y) => Number(x.seq) - Number(y.seq));
+}
+
+/** What every part of the Cluster engine shares: clients, keys, steps and the outbox's derived steps. */
+export function createClusterContext(options: ClusterStateOptions) {
+  const { client, keyPrefix, repairDelayMs = 2_000, afterUserStep } = options;
+  const keys = createClusterKeys(keyPrefix);
+  const lists = stepKeys(keys);
+  const steps = defineSteps(client);
+
+  /**
+   * Applies ops per target in parallel, each target's in seq order, then
+   * acknowledges them. Resolves with the last voice version each guild
+   * assigned (0 when another applier got there first).
+   */
+  async function applyPending(userId: string, ops: Op[]): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    if (ops.length === 0) return versions;
+    const byTarget = new Map<string, Op[]>();
+    for (const op of ops) byTarget.set(op.target, [...(byTarget.get(op.target) ?? []), op]);
+    await Promise.all(
+      [...byTarget].map(async ([target, list]) => {
+        const args = list.flatMap((op) => [op.seq, op.kind, op.payload]);
+        const id = target.slice(2);
+        const guildKeys = target.startsWith('g:') ? lists.guild(id) : null;
+        const [, version] = (await (guildKeys
+          ? steps.applyOps(...guildKeys.slice(0, 4), userId, userId, ...guildKeys.slice(4), ...args)
+          : steps.applyOps(...lists.index(id), userId, '', '', '', ...args))) as [number, number];
+        versions.set(target, version);
+      }),
+    );
+    // Not awaited: a lost ack only means a repair pass applies the ops again, which changes nothing.
+    steps.ackOps(...lists.ack(userId), userId, ...ops.map((op) => op.seq)).catch(() => {});
+    return versions;
+  }
+
+  /** Runs a user step, then the derived steps of the ops it returns (from `opsFrom` on). */
+  async function userStep(userId: string, opsFrom: number, run: () => Promise<unknown>) {
+    const reply = (await run()) as unknown[];
+    afterUserStep?.();
+    const versions = await applyPending(userId, decodeOps(reply, opsFrom));
+    return { reply, versions };
+  }
+
+  /** A sessions user step's reply fields (open-session.lua, close-session.lua) as a connection. */
+  const connectionOf = (userId: string, reply: unknown[]) => {
+    const [status, record, count, room, last, pending] = reply as [string, string | null, number, string | null, string | null, number];
+    return { status, record, connection: toConnection(userId, Number(count), room, num(last), pending === 1) };
+  };
+
+  return { client, options, keys, lists, steps, repairDelayMs, applyPending, userStep, connectionOf };
+}
+
+export type ClusterContext = ReturnType<typeof createClusterContext>;
