@@ -267,4 +267,16 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     expect(await a.reap(1_000 + 3_600_001, 3_600_000)).toMatchObject({ closed: 1 });
     expect(await a.guildOnline('ng')).toEqual([]);
   });
+
+  it('reads sessions, voice snapshots and node leases', async () => {
+    const a = await instance(uniquePrefix());
+    await a.connectSession(connect('ru', 'rs', ['rg']), 1_000);
+    expect(await a.getSession('rs')).toEqual({ sessionId: 'rs', userId: 'ru', guildIds: ['rg'], roomId: null, nodeId: 'node-a', connectedAt: 1_000 });
+    expect(await a.getSession('unknown')).toBeNull();
+    await a.joinVoice({ userId: 'ru', guildId: 'rg', channelId: 'rc', at: null }, 1_001);
+    expect(await a.voiceSnapshot('rg')).toEqual({ version: 1, members: [['ru', 'rc']] });
+    expect(await a.nodeLeases(10)).toEqual([{ nodeId: 'node-a', expiresAt: 31_000 }]);
+    expect(await a.heartbeat('node-a', 60_000, 2_000)).toEqual({ nodeId: 'node-a', resync: false, expiresAt: 62_000 });
+    expect(await a.heartbeat('node-b', 60_000, 2_000)).toMatchObject({ resync: true });
+  });
 });

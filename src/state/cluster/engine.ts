@@ -7,8 +7,9 @@ export type { ClusterStateOptions };
 
 /**
  * The Cluster-native state layer, as far as it is built (docs/cluster-layout.md):
- * sessions, presence, voice and their maintenance. Study time, node sync,
- * snapshots and room relays are not yet on it, so the server does not run on a Cluster yet.
+ * sessions, presence, voice, node leases and their maintenance. Study time,
+ * node sync, presence snapshots and room relays are not yet on it, so the
+ * server does not run on a Cluster yet.
  */
 export function createClusterState(options: ClusterStateOptions) {
   const ctx = createClusterContext(options);

@@ -1,4 +1,5 @@
 import { guard } from '../redis/context.js';
+import type { NodeLease } from '../types.js';
 import type { ClusterContext } from './context.js';
 import { decodeOps } from './context.js';
 import { PARTITIONS } from './keys.js';
@@ -21,6 +22,21 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
     Promise.all(members.map(([userId, sessionId]) => sessions.closeOwnedSession(userId!, sessionId!, now)));
 
   return {
+    /** Known gateway nodes and their lease expiry, soonest first. */
+    nodeLeases: (limit: number) =>
+      guard(async () => {
+        const flat = await client.zrange(keys.nodes(), 0, limit - 1, 'WITHSCORES');
+        const out = [];
+        for (let i = 0; i < flat.length; i += 2) out.push({ nodeId: flat[i]!, expiresAt: Number(flat[i + 1]) });
+        return out;
+      }),
+
+    heartbeat: (nodeId: string, leaseMs: number, now: number): Promise<NodeLease> =>
+      guard(async () => {
+        const [resync, expiresAt] = (await steps.heartbeatStep(keys.nodes(), '', nodeId, now, leaseMs)) as [number, number];
+        return { nodeId, resync: resync === 1, expiresAt: Number(expiresAt) };
+      }),
+
     reap: (now: number, sessionMaxAgeMs: number, budget = 500) =>
       guard(async () => {
         let closed = 0;

@@ -15,6 +15,8 @@ const steps = {
   leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },
   expireGrace: { file: 'expire-grace.lua', keys: 4 },
   releaseNode: { file: 'release-node.lua', keys: 1 },
+  // One key (the nodes zset) and no key built in Lua: the single-Redis script serves as it is.
+  heartbeatStep: { file: '../../redis/lua/heartbeat.lua', keys: 1 },
   applyOps: { file: 'apply.lua', keys: 4 },
   ackOps: { file: 'ack.lua', keys: 2 },
   // All keys in one partition; the caller passes their count first (no auto-pipelining on these clients).

@@ -1,6 +1,6 @@
 import { badInput } from '../../errors.js';
 import { sessionContent, toConnection, toSession } from '../records.js';
-import type { ConnectionStates, ConnectSessionInput, SessionResult, UserConnection } from '../types.js';
+import type { ConnectionStates, ConnectSessionInput, Session, SessionResult, UserConnection } from '../types.js';
 import { guard, lines, num } from '../redis/context.js';
 import { decodeConnectionRecords, decodeRecord, encodeContent } from '../redis/session-codec.js';
 import type { ClusterContext } from './context.js';
@@ -97,6 +97,14 @@ export function clusterSessions({ client, options, keys, lists, steps, repairDel
           }),
         );
         return { connections, guildIdsOf: (i: number) => lines(guilds[i]) };
+      }),
+
+    getSession: (sessionId: string): Promise<Session | null> =>
+      guard(async () => {
+        const userId = await client.hget(keys.sessionIndex(sessionId), sessionId);
+        if (userId === null) return null;
+        const record = await client.hget(keys.user(userId), `s:${sessionId}`);
+        return record === null ? null : toSession(sessionId, userId, decodeRecord(record));
       }),
 
     /** Users online in a guild, as its view says. */

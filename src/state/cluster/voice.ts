@@ -35,6 +35,14 @@ export function clusterVoice({ client, options, keys, lists, steps, repairDelayM
         return voiceChange(input, now, changed ? 'LEFT' : null, null, await versionOf(input, versions, changed));
       }),
 
+    /** The guild's voice members and version, read together (one slot: one MULTI). */
+    voiceSnapshot: (guildId: string) =>
+      guard(async () => {
+        const replies = (await client.multi().get(keys.guildVoiceVersion(guildId)).hgetall(keys.guildVoice(guildId)).exec()) ?? [];
+        const [[, version], [, members]] = replies as [[unknown, string | null], [unknown, Record<string, string>]];
+        return { version: Number(version ?? 0), members: Object.entries(members) };
+      }),
+
     channelStates: (guildId: string): Promise<VoiceChannel[]> =>
       guard(async () => groupChannels(guildId, Object.entries(await client.hgetall(keys.guildVoice(guildId))))),
   };
