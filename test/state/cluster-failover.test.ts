@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { StateError } from '../../src/errors.js';
-import { silentLogger } from '../../src/logger.js';
 import { createClusterState, type ClusterState } from '../../src/state/cluster/engine.js';
-import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
+import type { ClusterClients } from '../../src/state/redis/cluster-clients.js';
 import type { PresenceEvent } from '../../src/state/types.js';
 import { sleep, until } from '../utils/collect.js';
 import { uniquePrefix } from '../utils/engines.js';
-import { startRedisCluster, type RedisCluster } from '../utils/redis-cluster.js';
+import { openClusterClients, startRedisCluster, type RedisCluster } from '../utils/redis-cluster.js';
 
 // Only runs where the suites have a Cluster (REQUIRE_REDIS=1 makes a missing one a failure).
 const seeds = inject('redisClusterNodes');
@@ -42,10 +41,8 @@ describe.skipIf(!seeds)('the Cluster state layer across a failover, under load f
   });
 
   const open = async () => {
-    const nodes = cluster.seeds.split(',').map((s) => ({ host: '127.0.0.1', port: Number(s.split(':')[1]) }));
-    const c = createClusterClients({ target: { mode: 'cluster', nodes, password: undefined, tls: false }, logger: silentLogger });
+    const c = await openClusterClients(cluster.seeds);
     clients.push(c);
-    await new Promise((resolve) => c.command.once('ready', resolve));
     return c;
   };
   const instance = async (prefix: string) =>

@@ -1,13 +1,13 @@
 import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '../../src/logger.js';
 import { createClusterKeys, PARTITIONS, partitionTags } from '../../src/state/cluster/keys.js';
 import { stepKeys } from '../../src/state/cluster/context.js';
 import { createClusterState, type ClusterStateOptions } from '../../src/state/cluster/engine.js';
-import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
+import type { ClusterClients } from '../../src/state/redis/cluster-clients.js';
 import type { ConnectSessionInput, PresenceEvent, VoiceStateChange } from '../../src/state/types.js';
 import { sleep, until } from '../utils/collect.js';
 import { uniquePrefix } from '../utils/engines.js';
+import { openClusterClients } from '../utils/redis-cluster.js';
 
 const seeds = inject('redisClusterNodes');
 
@@ -29,7 +29,8 @@ describe('Cluster layout', () => {
     const lists = stepKeys(createClusterKeys('t:'));
     for (let i = 0; i < 500; i++) {
       const id = `id-${i}-${(i * 7919).toString(36)}`;
-      for (const list of [lists.claim(id), lists.user(id, `s-${i}`), lists.userOnly(id), lists.grace(id), lists.guild(id), lists.index(id), lists.ack(id)]) {
+      for (const { keys, channels } of [lists.claim(id), lists.user(id, `s-${i}`), lists.userOnly(id), lists.grace(id), lists.guild(id), lists.index(id), lists.ack(id)]) {
+        const list = [...keys, ...channels];
         expect(new Set(list.map((key) => calculateSlot(key))).size, list.join(' ')).toBe(1);
       }
     }
@@ -37,13 +38,11 @@ describe('Cluster layout', () => {
 });
 
 describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
-  const endpoints = (seeds ?? '').split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) }));
   const all: ClusterClients[] = [];
   /** Clients that are connected: the command client fails fast rather than queueing. */
   const open = async () => {
-    const clients = createClusterClients({ target: { mode: 'cluster', nodes: endpoints, password: undefined, tls: false }, logger: silentLogger });
+    const clients = await openClusterClients(seeds ?? '');
     all.push(clients);
-    await new Promise((resolve) => clients.command.once('ready', resolve));
     return clients;
   };
   /** An instance of the steps on its own clients, as a second server would have. */
@@ -56,6 +55,13 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
       graceMs: 0,
       defaultLeaseMs: 30_000,
       ...extra,
+    });
+  /** An instance that dies after every user step, before the derived steps. */
+  const dyingInstance = (prefix: string) =>
+    instance(prefix, {
+      afterUserStep: () => {
+        throw new Error('instance died');
+      },
     });
 
   let listener: ClusterClients;
@@ -109,11 +115,7 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
 
   it('repairs the guild views after an instance dies between the user step and the guild steps, one event per transition', async () => {
     const prefix = uniquePrefix();
-    const dying = await instance(prefix, {
-      afterUserStep: () => {
-        throw new Error('instance died');
-      },
-    });
+    const dying = await dyingInstance(prefix);
     const b = await instance(prefix);
     const c = await instance(prefix);
     const { channels } = b.keys;
@@ -213,11 +215,7 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
 
   it('gives a voice change its version once when an instance dies before the guild step', async () => {
     const prefix = uniquePrefix();
-    const dying = await instance(prefix, {
-      afterUserStep: () => {
-        throw new Error('instance died');
-      },
-    });
+    const dying = await dyingInstance(prefix);
     const b = await instance(prefix);
     await listen(b.keys.channels.voiceGuild('vc'));
     const voice = { userId: 'wu', guildId: 'vc', channelId: 'c1', at: null };
@@ -278,5 +276,13 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     expect(await a.nodeLeases(10)).toEqual([{ nodeId: 'node-a', expiresAt: 31_000 }]);
     expect(await a.heartbeat('node-a', 60_000, 2_000)).toEqual({ nodeId: 'node-a', resync: false, expiresAt: 62_000 });
     expect(await a.heartbeat('node-b', 60_000, 2_000)).toMatchObject({ resync: true });
+  });
+
+  it('closes at most the budget of sessions in one reap pass, across partitions, and the rest in the next', async () => {
+    const a = await instance(uniquePrefix());
+    for (let i = 0; i < 15; i++) await a.connectSession(connect(`bu${i}`, `bs${i}`, []), 1_000);
+    expect(await a.reap(40_000, 3_600_000, 10)).toEqual({ closed: 10, offline: 0 });
+    expect(await a.reap(40_001, 3_600_000, 10)).toEqual({ closed: 5, offline: 0 });
+    expect(await a.reap(40_002, 3_600_000, 10)).toEqual({ closed: 0, offline: 0 });
   });
 });

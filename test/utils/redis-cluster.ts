@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { valueOf } from './collect.js';
 import { freePort } from './redis-server.js';
+import { silentLogger } from '../../src/logger.js';
+import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
 
 /** One redis-server of a private cluster. */
 export interface ClusterNode {
@@ -154,4 +156,15 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     waitHealthy,
     stop,
   };
+}
+
+/**
+ * The server's Cluster clients for a REDIS_CLUSTER_NODES list, once the
+ * command client is connected (it fails fast rather than queueing).
+ */
+export async function openClusterClients(seeds: string): Promise<ClusterClients> {
+  const nodes = seeds.split(',').map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) }));
+  const clients = createClusterClients({ target: { mode: 'cluster', nodes, password: undefined, tls: false }, logger: silentLogger });
+  await new Promise((resolve) => clients.command.once('ready', resolve));
+  return clients;
 }

@@ -25,45 +25,38 @@ export interface Op {
   payload: string;
 }
 
-/** The key list of each step, from the one keys module; the layout test checks each shares one slot. */
+/** What one step call touches: its KEYS, and the channels it publishes on (same slot). */
+export interface StepTargets {
+  keys: string[];
+  channels: string[];
+}
+
+/** The keys and channels of each step, from the one keys module; the layout test checks each shares one slot. */
 export function stepKeys(keys: ClusterKeys) {
+  const userOnly = (userId: string) => [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId))];
+  const own = (userId: string) => [keys.channels.presenceUser(userId)];
   return {
-    claim: (sessionId: string) => [keys.sessionIndex(sessionId), keys.tombstone(sessionId)],
-    /** A user step on sessions: its 7 keys, then the user's channel. */
-    user: (userId: string, sessionId: string) => {
+    claim: (sessionId: string): StepTargets => ({ keys: [keys.sessionIndex(sessionId), keys.tombstone(sessionId)], channels: [] }),
+    /** A user step that needs only the user hash and the outbox (voice). */
+    userOnly: (userId: string): StepTargets => ({ keys: userOnly(userId), channels: [] }),
+    /** A user step on sessions. */
+    user: (userId: string, sessionId: string): StepTargets => {
       const p = partitionOf(userId);
-      return [
-        keys.user(userId),
-        keys.outbox(userId),
-        keys.outboxDue(p),
-        keys.nodeSessions(p),
-        keys.unleased(p),
-        keys.pendingOffline(p),
-        keys.userTombstone(userId, sessionId),
-        keys.channels.presenceUser(userId),
-      ];
+      return {
+        keys: [...userOnly(userId), keys.nodeSessions(p), keys.unleased(p), keys.pendingOffline(p), keys.userTombstone(userId, sessionId)],
+        channels: own(userId),
+      };
     },
-    /** A user step that needs only the user hash and the outbox. */
-    userOnly: (userId: string) => [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId))],
-    /** A grace expiry: the user step keys and the partition's pending zset, then the user's channel. */
-    grace: (userId: string) => [
-      keys.user(userId),
-      keys.outbox(userId),
-      keys.outboxDue(partitionOf(userId)),
-      keys.pendingOffline(partitionOf(userId)),
-      keys.channels.presenceUser(userId),
-    ],
-    /** A guild's derived step: 4 keys, then its presence and voice channels. */
-    guild: (guildId: string) => [
-      keys.guildSeen(guildId),
-      keys.guildOnline(guildId),
-      keys.guildVoice(guildId),
-      keys.guildVoiceVersion(guildId),
-      keys.channels.presenceGuild(guildId),
-      keys.channels.voiceGuild(guildId),
-    ],
-    index: (sessionId: string) => Array<string>(4).fill(keys.sessionIndex(sessionId)),
-    ack: (userId: string) => [keys.outbox(userId), keys.outboxDue(partitionOf(userId))],
+    /** A held-back OFFLINE falling due. */
+    grace: (userId: string): StepTargets => ({ keys: [...userOnly(userId), keys.pendingOffline(partitionOf(userId))], channels: own(userId) }),
+    /** A guild's derived step, publishing presence and voice. */
+    guild: (guildId: string): StepTargets => ({
+      keys: [keys.guildSeen(guildId), keys.guildOnline(guildId), keys.guildVoice(guildId), keys.guildVoiceVersion(guildId)],
+      channels: [keys.channels.presenceGuild(guildId), keys.channels.voiceGuild(guildId)],
+    }),
+    /** The index's derived step: apply.lua's four keys are all the index bucket. */
+    index: (sessionId: string): StepTargets => ({ keys: Array<string>(4).fill(keys.sessionIndex(sessionId)), channels: [] }),
+    ack: (userId: string): StepTargets => ({ keys: [keys.outbox(userId), keys.outboxDue(partitionOf(userId))], channels: [] }),
   };
 }
 
@@ -95,20 +88,23 @@ export function createClusterContext(options: ClusterStateOptions) {
     const versions = new Map<string, number>();
     if (ops.length === 0) return versions;
     const byTarget = new Map<string, Op[]>();
-    for (const op of ops) byTarget.set(op.target, [...(byTarget.get(op.target) ?? []), op]);
+    for (const op of ops) {
+      const list = byTarget.get(op.target);
+      if (list) list.push(op);
+      else byTarget.set(op.target, [op]);
+    }
     await Promise.all(
       [...byTarget].map(async ([target, list]) => {
         const args = list.flatMap((op) => [op.seq, op.kind, op.payload]);
         const id = target.slice(2);
-        const guildKeys = target.startsWith('g:') ? lists.guild(id) : null;
-        const [, version] = (await (guildKeys
-          ? steps.applyOps(...guildKeys.slice(0, 4), userId, userId, ...guildKeys.slice(4), ...args)
-          : steps.applyOps(...lists.index(id), userId, '', '', '', ...args))) as [number, number];
+        const [, version] = (await (target.startsWith('g:')
+          ? steps.applyOps(...lists.guild(id).keys, userId, userId, ...lists.guild(id).channels, ...args)
+          : steps.applyOps(...lists.index(id).keys, userId, '', '', '', ...args))) as [number, number];
         versions.set(target, version);
       }),
     );
     // Not awaited: a lost ack only means a repair pass applies the ops again, which changes nothing.
-    steps.ackOps(...lists.ack(userId), userId, ...ops.map((op) => op.seq)).catch(() => {});
+    steps.ackOps(...lists.ack(userId).keys, userId, ...ops.map((op) => op.seq)).catch(() => {});
     return versions;
   }
 

@@ -41,8 +41,10 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
       guard(async () => {
         let closed = 0;
         for (const nodeId of await client.zrangebyscore(keys.nodes(), '-inf', `(${now}`, 'LIMIT', 0, 10)) {
+          if (closed >= budget) break;
           const found = await Promise.all(partitions.map((p) => client.zrangebylex(keys.nodeSessions(p), ...nodeRange(nodeId), 'LIMIT', 0, budget)));
-          const members = found.flat().map((m) => m.split('\n').slice(1).reverse());
+          // `budget` bounds the whole pass, not each partition; the next pass goes on.
+          const members = found.flat().slice(0, budget - closed).map((m) => m.split('\n').slice(1).reverse());
           await closeAll(members, now);
           closed += members.length;
           // Forgotten only once a pass finds none of its sessions left.
@@ -51,15 +53,15 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
         const aged = await Promise.all(
           partitions.map((p) => client.zrangebyscore(keys.unleased(p), '-inf', `(${now - sessionMaxAgeMs}`, 'LIMIT', 0, budget)),
         );
-        const agedMembers = aged.flat().map((m) => m.split('\n'));
+        const agedMembers = aged.flat().slice(0, Math.max(0, budget - closed)).map((m) => m.split('\n'));
         await closeAll(agedMembers, now);
         closed += agedMembers.length;
 
         const due = await Promise.all(partitions.map((p) => client.zrangebyscore(keys.pendingOffline(p), '-inf', now, 'LIMIT', 0, budget)));
         const expired = await Promise.all(
-          due.flat().map(async (userId) => {
+          due.flat().slice(0, budget).map(async (userId) => {
             const { reply } = await userStep(userId, 1, () =>
-              steps.expireGrace(...lists.grace(userId).slice(0, 4), userId, now, now + repairDelayMs, keys.channels.presenceUser(userId), options.presenceRetentionSeconds),
+              steps.expireGrace(...lists.grace(userId).keys, userId, now, now + repairDelayMs, ...lists.grace(userId).channels, options.presenceRetentionSeconds),
             );
             return reply[0] === 1 ? 1 : 0;
           }),
@@ -81,7 +83,7 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
               due.map(async (userId) => {
                 const ops = decodeOps(Object.entries(await client.hgetall(keys.outbox(userId))).flat(), 0);
                 // An outbox emptied meanwhile only needs its repair entry dropped.
-                if (ops.length === 0) await steps.ackOps(...lists.ack(userId), userId);
+                if (ops.length === 0) await steps.ackOps(...lists.ack(userId).keys, userId);
                 else await applyPending(userId, ops);
               }),
             );

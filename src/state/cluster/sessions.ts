@@ -14,7 +14,7 @@ import { partitionOf } from './keys.js';
  */
 export function clusterSessions({ client, options, keys, lists, steps, repairDelayMs, userStep, connectionOf }: ClusterContext) {
   const { tombstoneSeconds, graceMs, defaultLeaseMs } = options;
-  const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).slice(0, 7);
+  const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).keys;
   const channelOf = (userId: string) => keys.channels.presenceUser(userId);
 
   /** Closes a session for its owner (known from the index or a node's list); the tombstone is set first. */
@@ -42,7 +42,7 @@ export function clusterSessions({ client, options, keys, lists, steps, repairDel
       guard(async () => {
         const { userId, sessionId, nodeId } = input;
         const [claim] = await Promise.all([
-          steps.claimSession(...lists.claim(sessionId), sessionId, userId),
+          steps.claimSession(...lists.claim(sessionId).keys, sessionId, userId),
           // A node's lease starts with its first session, as on a single Redis.
           nodeId === null ? null : client.zadd(keys.nodes(), 'NX', now + defaultLeaseMs, nodeId),
         ]);
@@ -66,14 +66,14 @@ export function clusterSessions({ client, options, keys, lists, steps, repairDel
 
     disconnectSession: (sessionId: string, now: number): Promise<SessionResult> =>
       guard(async () => {
-        const userId = (await steps.markClosed(...lists.claim(sessionId), sessionId, tombstoneSeconds)) as string | null;
+        const userId = (await steps.markClosed(...lists.claim(sessionId).keys, sessionId, tombstoneSeconds)) as string | null;
         if (userId === null) return { changed: false, session: null, connection: null };
         return close(userId, sessionId, now);
       }),
 
     /** Closes a session whose owner the caller knows (the reaper); sets the tombstone first, as a disconnect does. */
     closeOwnedSession: async (userId: string, sessionId: string, now: number) => {
-      await steps.markClosed(...lists.claim(sessionId), sessionId, tombstoneSeconds);
+      await steps.markClosed(...lists.claim(sessionId).keys, sessionId, tombstoneSeconds);
       return close(userId, sessionId, now);
     },
 

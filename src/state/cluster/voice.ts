@@ -21,7 +21,7 @@ export function clusterVoice({ client, options, keys, lists, steps, repairDelayM
   return {
     joinVoice: (input: VoiceChannelInput, now: number): Promise<VoiceStateChange> =>
       guard(async () => {
-        const { reply, versions } = await userStep(input.userId, 3, () => steps.joinVoiceStep(...lists.userOnly(input.userId), ...args(input, now)));
+        const { reply, versions } = await userStep(input.userId, 3, () => steps.joinVoiceStep(...lists.userOnly(input.userId).keys, ...args(input, now)));
         const [changed, type, previous] = reply as [number, VoiceChange | null, string | null];
         return voiceChange(input, now, changed === 1 ? type : null, previous, await versionOf(input, versions, changed === 1));
       }),
@@ -29,7 +29,7 @@ export function clusterVoice({ client, options, keys, lists, steps, repairDelayM
     leaveVoice: (input: VoiceChannelInput, now: number): Promise<VoiceStateChange> =>
       guard(async () => {
         const { reply, versions } = await userStep(input.userId, 1, () =>
-          steps.leaveVoiceStep(...lists.userOnly(input.userId), ...args(input, now), options.presenceRetentionSeconds),
+          steps.leaveVoiceStep(...lists.userOnly(input.userId).keys, ...args(input, now), options.presenceRetentionSeconds),
         );
         const changed = reply[0] === 1;
         return voiceChange(input, now, changed ? 'LEFT' : null, null, await versionOf(input, versions, changed));
