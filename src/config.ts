@@ -261,12 +261,8 @@ function redisTarget(env: Env): RedisTarget | undefined {
     return { mode: 'sentinel', sentinels: list, name, password, sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined, tls };
   }
   if (cluster) {
-    endpoints('REDIS_CLUSTER_NODES', cluster);
-    // The names are fixed; the state layer's scripts still touch several
-    // hash slots at once, so a Cluster would refuse most of them.
-    throw new ConfigError(
-      'REDIS_CLUSTER_NODES: this version cannot run on a Redis Cluster yet (its scripts span hash slots); use REDIS_URL or REDIS_SENTINELS',
-    );
+    const { list, tls } = endpoints('REDIS_CLUSTER_NODES', cluster);
+    return { mode: 'cluster', nodes: list, password, tls };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Authenticate } from './auth/authenticate.js';
 import { ErrorCode, isExposedError } from './errors.js';
 import type { StateEngine } from './state/engine.js';
+import type { EngineName } from './state/create-state.js';
 import type { StateService } from './state/service.js';
 import type { StateBus } from './state/topics.js';
 
@@ -195,7 +196,7 @@ export function createMetrics() {
       });
     },
     /** Times every call of the state engine and counts its failures. */
-    instrumentEngine: (engine: StateEngine, name: 'memory' | 'redis'): StateEngine =>
+    instrumentEngine: (engine: StateEngine, name: EngineName): StateEngine =>
       timed(engine, (method) => {
         const duration = storeSeconds.labels({ method, engine: name });
         const errors = children((code) => storeErrors.labels({ method, engine: name, code }));

@@ -70,7 +70,7 @@ export async function clusterState(ctx: BenchContext) {
   try {
     await new Promise((resolve) => clients.command.once('ready', resolve));
     const retention = { presenceRetentionSeconds: 3600, tombstoneSeconds: 60, graceMs: 0, defaultLeaseMs: 30_000 };
-    const onCluster = createClusterState({ client: clients.command, keyPrefix: 'bench:cs:', ...retention });
+    const onCluster = createClusterState({ client: clients.command, keyPrefix: 'bench:cs:', ...retention, studyRetentionDays: 7, calendar: createStudyCalendar('00:00', 'UTC') });
     const onSingle = createRedisEngine({
       client: single,
       keyPrefix: `bench:single:${Date.now()}:`,

@@ -4,12 +4,12 @@ import { createDispatcher, type Audience, type DispatcherOptions, type Subscribe
 
 /** The wire underneath the bus: Redis pub/sub or an in-process map. */
 export interface Transport {
-  publish(channel: string, payload: unknown): Promise<void>;
+  publish(topic: Topic<string>, payload: unknown): Promise<void>;
   /**
-   * Resolves once messages on `channel` (with `pattern`, on every channel
-   * starting with it) will reach `listener`.
+   * Resolves once messages on the topic's channel (with `pattern`, on every
+   * channel starting with its name) will reach `listener`.
    */
-  subscribe(channel: string, listener: (payload: unknown) => void, pattern: boolean): Promise<number>;
+  subscribe(topic: Topic<string>, listener: (payload: unknown) => void): Promise<number>;
   unsubscribe(id: number): void;
   close(): Promise<void>;
 }
@@ -19,6 +19,8 @@ export interface Topic<K extends string> {
   readonly kind: K;
   readonly name: string;
   readonly pattern: boolean;
+  /** The entity the topic is about ('' for none): a sharded transport places the channel by it. */
+  readonly id: string;
 }
 
 export interface SubscribeOptions<T> {
@@ -79,7 +81,7 @@ export function createEventBus<P extends object>(transport: Transport, options: 
       onReceived();
       dispatcher.dispatch(channel, payload);
     };
-    channel.ready = transport.subscribe(topic.name, listener, topic.pattern).then(
+    channel.ready = transport.subscribe(topic, listener).then(
       (id) => {
         // A channel every subscriber left before the transport answered must not leak.
         if (channel.closed) transport.unsubscribe(id);
@@ -111,7 +113,7 @@ export function createEventBus<P extends object>(transport: Transport, options: 
   };
 
   return {
-    publish: (topic, payload) => transport.publish(topic.name, payload),
+    publish: (topic, payload) => transport.publish(topic, payload),
     activeSubscriptions: () => live.size,
     deliveryLagMs: () => dispatcher.lagMs(),
     endAll,

@@ -10,13 +10,13 @@ export function createMemoryTransport(): Transport {
   let nextId = 0;
 
   return {
-    async publish(channel, payload) {
+    async publish({ name: channel }, payload) {
       for (const listener of channels.get(channel)?.values() ?? []) listener(payload);
       for (const [prefix, listeners] of patterns) {
         if (channel.startsWith(prefix)) for (const listener of listeners.values()) listener(payload);
       }
     },
-    async subscribe(channel, listener, pattern) {
+    async subscribe({ name: channel, pattern }, listener) {
       const id = nextId++;
       const map = pattern ? patterns : channels;
       let listeners = map.get(channel);

@@ -34,10 +34,10 @@ export function createRedisTransport({ publisher, subscriber, keyPrefix }: Redis
   const known = new Set<number>();
 
   return {
-    async publish(channel, payload) {
-      await pubsub.publish(keyPrefix + channel, payload);
+    async publish({ name }, payload) {
+      await pubsub.publish(keyPrefix + name, payload);
     },
-    async subscribe(channel, listener, pattern) {
+    async subscribe({ name: channel, pattern }, listener) {
       // A SUBSCRIBE queued before the connection is ready can be acknowledged
       // while the first messages after it are lost (seen in about 3% of tries),
       // so subscriptions are only sent on a ready connection.

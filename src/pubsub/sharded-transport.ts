@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import type { Transport } from './event-bus.js';
+import type { Topic, Transport } from './event-bus.js';
 
 export interface ShardedTransportOptions {
   /** Sends SPUBLISH; may be the fail-fast command client. */
@@ -11,6 +11,13 @@ export interface ShardedTransportOptions {
    */
   subscriber: Cluster;
   keyPrefix: string;
+  /**
+   * The sharded channels of a topic (full names). A topic published by a
+   * script has to live in that script's slot, and sharded pub/sub has no
+   * patterns, so "every room" is a fixed set of channels. Default: the
+   * prefixed topic name, patterns refused.
+   */
+  channelsOf?: (topic: Topic<string>) => string[];
 }
 
 /**
@@ -19,14 +26,17 @@ export interface ShardedTransportOptions {
  * classic PUBLISH is copied to every node over the cluster bus.
  * graphql-redis-subscriptions has no sharded mode (its issue #569), so this
  * is ours, behind the same Transport as RedisPubSub.
- *
- * Sharded pub/sub has no patterns: a pattern subscription is refused, and a
- * topic meant for "everything of a kind" has to be a fixed set of channels.
  */
-export function createShardedTransport({ publisher, subscriber, keyPrefix }: ShardedTransportOptions): Transport {
+export function createShardedTransport({ publisher, subscriber, keyPrefix, channelsOf }: ShardedTransportOptions): Transport {
+  const route =
+    channelsOf ??
+    ((topic: Topic<string>) => {
+      if (topic.pattern) throw new Error(`sharded pub/sub has no pattern subscriptions (asked for ${topic.name}*)`);
+      return [keyPrefix + topic.name];
+    });
   /** Per channel: its listeners, and the SSUBSCRIBE every subscriber waits for. */
   const channels = new Map<string, { listeners: Map<number, (payload: unknown) => void>; ready: Promise<unknown> }>();
-  const owners = new Map<number, string>();
+  const owners = new Map<number, string[]>();
   let nextId = 0;
 
   subscriber.on('smessage', (channel: string, message: string) => {
@@ -42,10 +52,7 @@ export function createShardedTransport({ publisher, subscriber, keyPrefix }: Sha
     for (const listener of local.values()) listener(payload);
   });
 
-  function unsubscribe(id: number) {
-    const name = owners.get(id);
-    if (name === undefined) return;
-    owners.delete(id);
+  function leave(id: number, name: string) {
     const entry = channels.get(name);
     entry?.listeners.delete(id);
     if (entry?.listeners.size === 0) {
@@ -55,26 +62,35 @@ export function createShardedTransport({ publisher, subscriber, keyPrefix }: Sha
     }
   }
 
+  function unsubscribe(id: number) {
+    const names = owners.get(id);
+    if (names === undefined) return;
+    owners.delete(id);
+    for (const name of names) leave(id, name);
+  }
+
   return {
-    async publish(channel, payload) {
-      await publisher.spublish(keyPrefix + channel, JSON.stringify(payload));
+    async publish(topic, payload) {
+      const message = JSON.stringify(payload);
+      await Promise.all(route(topic).map((name) => publisher.spublish(name, message)));
     },
-    async subscribe(channel, listener, pattern) {
-      if (pattern) throw new Error(`sharded pub/sub has no pattern subscriptions (asked for ${channel}*)`);
-      const name = keyPrefix + channel;
+    async subscribe(topic, listener) {
+      const names = route(topic);
       const id = nextId++;
-      let entry = channels.get(name);
-      if (!entry) {
-        entry = { listeners: new Map(), ready: subscriber.ssubscribe(name) };
-        channels.set(name, entry);
-      }
-      entry.listeners.set(id, listener);
-      owners.set(id, name);
+      const waits = names.map((name) => {
+        let entry = channels.get(name);
+        if (!entry) {
+          entry = { listeners: new Map(), ready: subscriber.ssubscribe(name) };
+          channels.set(name, entry);
+        }
+        entry.listeners.set(id, listener);
+        return entry.ready;
+      });
+      owners.set(id, names);
       try {
-        await entry.ready;
+        await Promise.all(waits);
       } catch (error) {
         unsubscribe(id);
-        if (channels.get(name) === entry) channels.delete(name);
         throw error;
       }
       return id;

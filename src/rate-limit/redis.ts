@@ -1,4 +1,4 @@
-import type { Redis, Result } from 'ioredis';
+import type { Cluster, Redis, Result } from 'ioredis';
 import { stateUnavailable } from '../errors.js';
 import { RATE_WINDOW_MS, type RateLimiter } from './limiter.js';
 
@@ -17,7 +17,7 @@ declare module 'ioredis' {
 }
 
 /** Counters in Redis, so a caller's limit holds across every instance. */
-export function createRedisRateLimiter(client: Redis, keyPrefix: string): RateLimiter {
+export function createRedisRateLimiter(client: Redis | Cluster, keyPrefix: string): RateLimiter {
   client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT });
   // The caller is the hash tag: one counter, one slot.
   const key = (caller: string, window: number) => `${keyPrefix}rate:{${caller}}:${window}`;

@@ -19,6 +19,6 @@ const json = (res: ServerResponse, status: number, body: object) => {
 export async function serveHealth(state: StateRuntime, req: IncomingMessage, res: ServerResponse) {
   if (req.url === HEALTH_PATH) return json(res, 200, { status: 'ok', engine: state.engine });
   const ready = await state.service.ready();
-  const redis = state.engine === 'redis' ? { redis: ready ? 'reachable' : 'unreachable' } : {};
+  const redis = state.engine !== 'memory' ? { redis: ready ? 'reachable' : 'unreachable' } : {};
   json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', engine: state.engine, ...redis });
 }

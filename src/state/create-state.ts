@@ -10,12 +10,18 @@ import { createStudyCalendar } from './calendar.js';
 import { createMemoryEngine } from './memory/engine.js';
 import { createRedisClients, waitReady } from './redis/clients.js';
 import { createRedisEngine } from './redis/engine.js';
+import { createClusterClients } from './redis/cluster-clients.js';
+import { createClusterEngine } from './cluster/engine.js';
+import { clusterChannelsOf, createClusterKeys } from './cluster/keys.js';
+import { createShardedTransport } from '../pubsub/sharded-transport.js';
 import { createRedisRateLimiter } from '../rate-limit/redis.js';
 import type { StateEngine } from './engine.js';
 import { createStateService, type StateService } from './service.js';
 
+export type EngineName = 'memory' | 'redis' | 'cluster';
+
 export interface StateRuntime {
-  engine: 'memory' | 'redis';
+  engine: EngineName;
   service: StateService;
   bus: StateBus;
   /** Per-caller operation counts (in Redis with the Redis engine, so limits hold across instances). */
@@ -41,10 +47,10 @@ type StateConfig = Pick<
 /** What the app hooks into the state layer (metrics). */
 export interface StateHooks extends Pick<EventBusOptions, 'onShed' | 'onDelivered' | 'onReceived'> {
   /** Wraps the engine, e.g. to time its calls. */
-  instrumentEngine?: (engine: StateEngine, name: 'memory' | 'redis') => StateEngine;
+  instrumentEngine?: (engine: StateEngine, name: EngineName) => StateEngine;
 }
 
-/** Picks the engine from the configuration: Redis when a Redis setting (URL or Sentinel) is there, memory otherwise. */
+/** Picks the engine from the configuration: Redis when a Redis setting (URL or Sentinel) is there, the Cluster layer with REDIS_CLUSTER_NODES, memory otherwise. */
 export async function createState(
   config: StateConfig,
   clock: Clock,
@@ -86,6 +92,33 @@ export async function createState(
       close: async () => {
         await engine.close();
         await bus.close();
+      },
+    };
+  }
+
+  if (target.mode === 'cluster') {
+    const clients = createClusterClients({ target, logger, commandTimeoutMs: config.redisCommandTimeoutMs });
+    const engine = instrumentEngine(createClusterEngine({ client: clients.command, keyPrefix: config.keyPrefix, ...retention }), 'cluster');
+    const bus = createEventBus<TopicPayloads>(
+      createShardedTransport({
+        publisher: clients.command,
+        subscriber: clients.subscriber,
+        keyPrefix: config.keyPrefix,
+        channelsOf: clusterChannelsOf(createClusterKeys(config.keyPrefix)),
+      }),
+      busOptions,
+    );
+    if (!(await waitReady(clients.command, 2 * config.redisCommandTimeoutMs))) {
+      logger.warn('redis cluster not reachable yet; answering STATE_UNAVAILABLE until it is', {});
+    }
+    return {
+      engine: 'cluster',
+      bus,
+      rateLimiter: createRedisRateLimiter(clients.command, config.keyPrefix),
+      service: createStateService({ engine, bus, ...serviceOptions }),
+      close: async () => {
+        await bus.close();
+        await clients.close();
       },
     };
   }

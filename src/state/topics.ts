@@ -20,21 +20,21 @@ export type TopicKind = keyof TopicPayloads;
 /** The bus the state layer publishes on and subscribes to. */
 export type StateBus = EventBus<TopicPayloads>;
 
-const topic = <K extends TopicKind>(kind: K, name: string, pattern = false): Topic<K> => ({ kind, name, pattern });
+const topic = <K extends TopicKind>(kind: K, name: string, id: string, pattern = false): Topic<K> => ({ kind, name, id, pattern });
 
 export const topics = {
   /** ONLINE/OFFLINE transitions of one user. */
-  presenceUser: (userId: string) => topic('presenceUser', `presence:user:${userId}`),
+  presenceUser: (userId: string) => topic('presenceUser', `presence:user:${userId}`, userId),
   /** Transitions of users as seen from one guild. */
-  presenceGuild: (guildId: string) => topic('presenceGuild', `presence:guild:${guildId}`),
+  presenceGuild: (guildId: string) => topic('presenceGuild', `presence:guild:${guildId}`, guildId),
   /** Voice joins, moves and leaves in one guild. */
-  voiceGuild: (guildId: string) => topic('voiceGuild', `voice:guild:${guildId}`),
+  voiceGuild: (guildId: string) => topic('voiceGuild', `voice:guild:${guildId}`, guildId),
   /** Control events of one study room. */
-  room: (roomId: string) => topic('room', `room:${roomId}`),
+  room: (roomId: string) => topic('room', `room:${roomId}`, roomId),
   /** Control events of every room: one pattern subscription, so each event is published once. */
-  allRooms: () => topic('room', 'room:', true),
+  allRooms: () => topic('room', 'room:', '', true),
   /** Changes of one user's study time or timer. */
-  studyUser: (userId: string) => topic('studyUser', `study:user:${userId}`),
+  studyUser: (userId: string) => topic('studyUser', `study:user:${userId}`, userId),
   /** One event per study day, when it closes. */
-  studyDayClosed: () => topic('studyDayClosed', 'study:day-closed'),
+  studyDayClosed: () => topic('studyDayClosed', 'study:day-closed', ''),
 };

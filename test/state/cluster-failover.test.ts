@@ -1,3 +1,4 @@
+import { createStudyCalendar } from '../../src/state/calendar.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { StateError } from '../../src/errors.js';
 import { createClusterState, type ClusterState } from '../../src/state/cluster/engine.js';
@@ -46,7 +47,7 @@ describe.skipIf(!seeds)('the Cluster state layer across a failover, under load f
     return c;
   };
   const instance = async (prefix: string) =>
-    createClusterState({ client: (await open()).command, keyPrefix: prefix, presenceRetentionSeconds: 3600, tombstoneSeconds: 600, graceMs: 0, defaultLeaseMs: 60_000 });
+    createClusterState({ client: (await open()).command, keyPrefix: prefix, presenceRetentionSeconds: 3600, studyRetentionDays: 7, calendar: createStudyCalendar('00:00', 'UTC'), tombstoneSeconds: 600, graceMs: 0, defaultLeaseMs: 60_000 });
 
   /**
    * Each user, alternating instances: connect, join a voice channel when connected, then

@@ -1,6 +1,7 @@
+import { createStudyCalendar } from '../../src/state/calendar.js';
 import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClusterKeys, PARTITIONS, partitionTags } from '../../src/state/cluster/keys.js';
+import { createClusterKeys, PARTITIONS, partitionOf, partitionTags } from '../../src/state/cluster/keys.js';
 import { stepKeys } from '../../src/state/cluster/context.js';
 import { createClusterState, type ClusterStateOptions } from '../../src/state/cluster/engine.js';
 import type { ClusterClients } from '../../src/state/redis/cluster-clients.js';
@@ -29,7 +30,27 @@ describe('Cluster layout', () => {
     const lists = stepKeys(createClusterKeys('t:'));
     for (let i = 0; i < 500; i++) {
       const id = `id-${i}-${(i * 7919).toString(36)}`;
-      for (const { keys, channels } of [lists.claim(id), lists.user(id, `s-${i}`), lists.userOnly(id), lists.grace(id), lists.guild(id), lists.index(id), lists.ack(id)]) {
+      const p = partitionOf(id);
+      const days = ['2026-12-01', '2026-12-02'];
+      // Users of the same partition, as a partition step gets them.
+      const mates = [id, ...Array.from({ length: 200 }, (_, k) => `${id}-${k}`).filter((u) => partitionOf(u) === p)];
+      for (const { keys, channels } of [
+        lists.claim(id),
+        lists.user(id, `s-${i}`),
+        lists.userOnly(id),
+        lists.grace(id),
+        lists.guild(id),
+        lists.index(id),
+        lists.ack(id),
+        lists.study(p, days, '2026-11-20'),
+        lists.studyUser(id, days, '2026-11-20'),
+        lists.partitionUsers(p, mates, days),
+        lists.studyPage(p, days[0]!),
+        lists.partitionDay(p, days[0]!),
+        lists.dayClose(days[0]!),
+        lists.room(id, `e-${i}`),
+        lists.roomOps(id),
+      ]) {
         const list = [...keys, ...channels];
         expect(new Set(list.map((key) => calculateSlot(key))).size, list.join(' ')).toBe(1);
       }
@@ -51,6 +72,8 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
       client: (await open()).command,
       keyPrefix: prefix,
       presenceRetentionSeconds: 3600,
+      studyRetentionDays: 7,
+      calendar: createStudyCalendar('00:00', 'UTC'),
       tombstoneSeconds: 60,
       graceMs: 0,
       defaultLeaseMs: 30_000,

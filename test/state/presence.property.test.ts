@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createState, type StateRuntime } from '../../src/state/create-state.js';
 import type { PresenceEvent, VoiceStateChange } from '../../src/state/types.js';
 import { collect, sleep } from '../utils/collect.js';
-import { redisUrl, testConfig, uniquePrefix, singleRedis } from '../utils/engines.js';
+import { engineNames, targetOf, testConfig, uniquePrefix } from '../utils/engines.js';
 
 /**
  * Random interleavings of connect, disconnect, join, leave, heartbeats and
@@ -115,7 +115,8 @@ function replayVoice(events: VoiceStateChange[]) {
   return [...members].map(([u, c]) => `${u}@${c}`).sort();
 }
 
-describe.skipIf(!redisUrl)('presence and voice under random concurrent interleavings (two instances, Redis)', () => {
+// On every engine with a real Redis: one server, and a Cluster (where guild views follow through outboxes).
+describe.each(engineNames.filter((e) => e !== 'memory'))('presence and voice under random concurrent interleavings (two instances, %s)', (engine) => {
   let applied = 0;
 
   it(`ends in the sequential model's state, and every snapshot subscriber agrees (${RUNS} runs)`, { timeout: 240_000 }, async () => {
@@ -123,7 +124,7 @@ describe.skipIf(!redisUrl)('presence and voice under random concurrent interleav
       fc.asyncProperty(fc.array(round, { minLength: 3, maxLength: 7 }), async (rounds) => {
         const clock = manualClock();
         const config = testConfig({
-          redis: singleRedis(redisUrl!),
+          redis: targetOf(engine),
           keyPrefix: uniquePrefix(),
           reliability: { ...testConfig().reliability, nodeLeaseSeconds: LEASE_S },
         });

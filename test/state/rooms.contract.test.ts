@@ -28,7 +28,7 @@ describe.each(engineNames)('room relay contract (%s engine)', (engine) => {
     const { service, watch, clock, bus } = await engineState.setup({ reliability: { ...testConfig().reliability, tombstoneSeconds: 1 } });
     const room = await watch(bus.subscribe([topics.room('r1')]));
     await service.publishRoomEvent(alert({ eventId: 'e1' }));
-    if (engine === 'redis') await new Promise((r) => setTimeout(r, 1_100)); // Redis expires by its own clock
+    if (engine !== 'memory') await new Promise((r) => setTimeout(r, 1_100)); // Redis expires by its own clock
     clock.advance(1_100);
     await service.publishRoomEvent(alert({ eventId: 'e1' }));
     expect(await room.settle(100)).toHaveLength(2);

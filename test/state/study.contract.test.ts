@@ -1,9 +1,10 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { topics } from '../../src/state/topics.js';
 import type { Config } from '../../src/config.js';
 import { useEngine } from '../utils/contract.js';
-import { engineNames, redisUrl } from '../utils/engines.js';
+import { clusterNodes, engineNames, redisUrl } from '../utils/engines.js';
+import { createClusterKeys, partitionOf } from '../../src/state/cluster/keys.js';
 
 const at = (iso: string) => Date.parse(iso);
 // Asia/Seoul, day start 05:00 = 20:00Z the day before: day 2026-11-23 runs
@@ -245,9 +246,13 @@ describe.each(engineNames)('study time contract (%s engine)', (engine) => {
       expect((await service.studyTime('u1', '2026-11-23')).seconds).toBe(0);
     } else {
       // Redis expires on its own clock: check the TTLs instead.
-      const raw = new Redis(redisUrl!);
+      const raw = engine === 'redis' ? new Redis(redisUrl!) : new Cluster(clusterNodes!.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })));
       try {
-        const ttl = await raw.ttl(`${config.keyPrefix}study:{2026-11-23}:totals`);
+        const key =
+          engine === 'redis'
+            ? `${config.keyPrefix}study:{2026-11-23}:totals`
+            : createClusterKeys(config.keyPrefix).studyTotals(partitionOf('u1'), '2026-11-23');
+        const ttl = await raw.ttl(key);
         expect(ttl).toBeGreaterThan(2 * 86_400);
         expect(ttl).toBeLessThanOrEqual(4 * 86_400);
       } finally {

@@ -119,6 +119,16 @@ describe('loadConfig', () => {
       expect(loadConfig({}).redis).toBeUndefined();
     });
 
+    it('reads Cluster seed nodes, with the password and TLS for every node', () => {
+      expect(loadConfig({ REDIS_CLUSTER_NODES: 'c1:7000, c2:7001', REDIS_PASSWORD: 'pw' }).redis).toEqual({
+        mode: 'cluster',
+        nodes: [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }],
+        password: 'pw',
+        tls: false,
+      });
+      expect(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://c1:7000' }).redis).toMatchObject({ mode: 'cluster', tls: true });
+    });
+
     it.each([
       [{ REDIS_URL: 'redis://a:1', REDIS_SENTINELS: 'b:2', REDIS_SENTINEL_NAME: 'm' }, /set one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, not REDIS_URL and REDIS_SENTINELS/],
       [{ REDIS_SENTINELS: 'b:2' }, /REDIS_SENTINELS needs REDIS_SENTINEL_NAME/],
@@ -129,7 +139,6 @@ describe('loadConfig', () => {
       [{ REDIS_SENTINELS: 'redis://a:1,rediss://b:2', REDIS_SENTINEL_NAME: 'm' }, /mixes redis:\/\/ and rediss:\/\//],
       [{ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'bad name' }, /REDIS_SENTINEL_NAME must be/],
       [{ REDIS_URL: 'redis://:secret@a:1', REDIS_PASSWORD: 'pw' }, /keep one/],
-      [{ REDIS_CLUSTER_NODES: 'a:7000,b:7001' }, /cannot run on a Redis Cluster yet/],
       [{ REDIS_CLUSTER_NODES: 'a' }, /REDIS_CLUSTER_NODES: "a" is not host:port/],
     ])('refuses %o with a clear message', (env, message) => {
       expect(() => loadConfig(env)).toThrow(message);

@@ -5,7 +5,7 @@ import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { manualClock, type Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { collect, until } from './collect.js';
-import { redisUrl, testConfig, uniquePrefix, type EngineName, singleRedis } from './engines.js';
+import { targetOf, testConfig, uniquePrefix, type EngineName } from './engines.js';
 
 export interface RunningServer {
   app: App;
@@ -39,7 +39,7 @@ export function useServers() {
     appOptions: Omit<AppOptions, 'clock'> = {},
   ): Promise<RunningServer> {
     const config = testConfig({
-      redis: engine === 'redis' && redisUrl ? singleRedis(redisUrl) : undefined,
+      redis: targetOf(engine),
       keyPrefix: uniquePrefix(),
       host: '127.0.0.1',
       ...overrides,

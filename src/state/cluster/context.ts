@@ -1,16 +1,14 @@
 import type { Cluster } from 'ioredis';
+import type { EngineOptions } from '../engine.js';
 import { toConnection } from '../records.js';
+import { createCalendarArgs } from '../redis/calendar-args.js';
 import { num } from '../redis/context.js';
 import { createClusterKeys, partitionOf, type ClusterKeys } from './keys.js';
 import { defineSteps } from './scripts.js';
 
-export interface ClusterStateOptions {
+export interface ClusterStateOptions extends EngineOptions {
   client: Cluster;
   keyPrefix: string;
-  presenceRetentionSeconds: number;
-  tombstoneSeconds: number;
-  graceMs: number;
-  defaultLeaseMs: number;
   /** How long an outbox entry waits before a repair pass re-applies it. @default 2000 */
   repairDelayMs?: number;
   /** Runs between a user step and its derived steps; a throw there stands for an instance dying (tests). */
@@ -57,6 +55,36 @@ export function stepKeys(keys: ClusterKeys) {
     /** The index's derived step: apply.lua's four keys are all the index bucket. */
     index: (sessionId: string): StepTargets => ({ keys: Array<string>(4).fill(keys.sessionIndex(sessionId)), channels: [] }),
     ack: (userId: string): StepTargets => ({ keys: [keys.outbox(userId), keys.outboxDue(partitionOf(userId))], channels: [] }),
+    /**
+     * lib/study.lua's keys in partition p: the timers, then each day's totals
+     * and members (the calendar's days, then `extra` when it is not one of them).
+     */
+    study: (p: number, days: readonly string[], extra = ''): StepTargets => {
+      const all = extra === '' || days.includes(extra) ? days : [...days, extra];
+      return { keys: [keys.timers(p), ...all.flatMap((d) => [keys.studyTotals(p, d), keys.studyMembers(p, d)])], channels: [] };
+    },
+    /** A user step on study time; `sessions` adds the close-session keys before the study keys. */
+    studyUser: (userId: string, days: readonly string[], extra = ''): StepTargets => ({
+      keys: [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId)), ...stepKeys(keys).study(partitionOf(userId), days, extra).keys],
+      channels: [keys.channels.studyUser(userId)],
+    }),
+    /** A partition step over some of its users (they all belong to p): study keys, then each user's hash. */
+    partitionUsers: (p: number, userIds: readonly string[], days: readonly string[], extra = ''): StepTargets => ({
+      keys: [...stepKeys(keys).study(p, days, extra).keys, ...userIds.map(keys.user)],
+      channels: userIds.map(keys.channels.studyUser),
+    }),
+    studyPage: (p: number, day: string): StepTargets => ({ keys: [keys.studyMembers(p, day), keys.studyTotals(p, day), keys.timers(p)], channels: [] }),
+    partitionDay: (p: number, day: string): StepTargets => ({ keys: [keys.partitionDayClosed(p, day), keys.studyTotals(p, day), keys.timers(p)], channels: [] }),
+    dayClose: (day: string): StepTargets => ({ keys: [keys.dayClosed(day)], channels: [keys.channels.dayClosed()] }),
+    room: (roomId: string, eventId: string): StepTargets => ({
+      keys: [keys.roomEvent(roomId, eventId)],
+      channels: [keys.channels.room(roomId), keys.channels.rooms(partitionOf(roomId))],
+    }),
+    /** The room's derived step (ROOM_OUT): apply.lua's four keys are all the room's seen hash. */
+    roomOps: (roomId: string): StepTargets => ({
+      keys: Array<string>(4).fill(keys.roomSeen(roomId)),
+      channels: [keys.channels.room(roomId), keys.channels.rooms(partitionOf(roomId))],
+    }),
   };
 }
 
@@ -78,6 +106,11 @@ export function createClusterContext(options: ClusterStateOptions) {
   const keys = createClusterKeys(keyPrefix);
   const lists = stepKeys(keys);
   const steps = defineSteps(client);
+  const { calendarArg, withCalendar, daysOf } = createCalendarArgs(options.calendar);
+  // As on a single Redis: two spare days keep a day readable for the full retention.
+  const studyRetention = (options.studyRetentionDays + 2) * 86_400;
+  /** A variable-key step's leading arguments: the key count, then the keys. */
+  const counted = (keyList: string[]) => [keyList.length, ...keyList];
 
   /**
    * Applies ops per target in parallel, each target's in seq order, then
@@ -99,7 +132,9 @@ export function createClusterContext(options: ClusterStateOptions) {
         const id = target.slice(2);
         const [, version] = (await (target.startsWith('g:')
           ? steps.applyOps(...lists.guild(id).keys, userId, userId, ...lists.guild(id).channels, ...args)
-          : steps.applyOps(...lists.index(id).keys, userId, '', '', '', ...args))) as [number, number];
+          : target.startsWith('r:')
+            ? steps.applyOps(...lists.roomOps(id).keys, userId, userId, ...lists.roomOps(id).channels, ...args)
+            : steps.applyOps(...lists.index(id).keys, userId, '', '', '', ...args))) as [number, number];
         versions.set(target, version);
       }),
     );
@@ -122,7 +157,22 @@ export function createClusterContext(options: ClusterStateOptions) {
     return { status, record, connection: toConnection(userId, Number(count), room, num(last), pending === 1) };
   };
 
-  return { client, options, keys, lists, steps, repairDelayMs, applyPending, userStep, connectionOf };
+  return {
+    client,
+    options,
+    keys,
+    lists,
+    steps,
+    repairDelayMs,
+    applyPending,
+    userStep,
+    connectionOf,
+    calendarArg,
+    withCalendar,
+    daysOf,
+    studyRetention,
+    counted,
+  };
 }
 
 export type ClusterContext = ReturnType<typeof createClusterContext>;

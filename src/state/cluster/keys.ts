@@ -1,5 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
+import type { Topic } from '../../pubsub/event-bus.js';
 import { bucketOf } from '../redis/keys.js';
+import type { TopicKind } from '../topics.js';
 
 /**
  * Keys and channels of the Cluster layout (docs/cluster-layout.md), all
@@ -26,6 +28,24 @@ export const partitionTags: readonly string[] = Array.from({ length: PARTITIONS 
 
 export const partitionOf = (id: string) => bucketOf(id, PARTITIONS);
 
+/** Every partition number, for work done partition by partition. */
+export const allPartitions: readonly number[] = Array.from({ length: PARTITIONS }, (_, p) => p);
+
+/** Members of one node in a partition's node-sessions zset: 'nodeId\n…' sorts below 'nodeId\x0b'. */
+export const nodeRange = (nodeId: string) => [`[${nodeId}\n`, `(${nodeId}\x0b`] as const;
+
+/** The positions of `ids` grouped by their partition, in order within each group. */
+export function groupByPartition(ids: readonly string[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  ids.forEach((id, i) => {
+    const p = partitionOf(id);
+    const group = groups.get(p);
+    if (group) group.push(i);
+    else groups.set(p, [i]);
+  });
+  return groups;
+}
+
 export function createClusterKeys(prefix: string) {
   const inPartition = (id: string) => `${prefix}{${partitionTags[partitionOf(id)]}}`;
   const ofPartition = (p: number) => `${prefix}{${partitionTags[p]}}`;
@@ -51,7 +71,7 @@ export function createClusterKeys(prefix: string) {
     tombstone: (sessionId: string) => `${inPartition(sessionId)}:tomb:${sessionId}`,
     /** HASH: userId → seq of the last derived op applied to the session partition's index. */
     indexSeen: (sessionId: string) => `${inPartition(sessionId)}:seen`,
-    /** SET: users online as seen from the guild. */
+    /** HASH: userId → presence version, for users online as seen from the guild (the version of the transition it applied). */
     guildOnline: (guildId: string) => `${guild(guildId)}:online`,
     /** HASH: userId → channelId for everyone in a voice channel of the guild. */
     guildVoice: (guildId: string) => `${guild(guildId)}:voice`,
@@ -61,13 +81,57 @@ export function createClusterKeys(prefix: string) {
     guildSeen: (guildId: string) => `${guild(guildId)}:seen`,
     /** ZSET: gateway nodeId → lease expiry (its own slot). */
     nodes: () => `${prefix}{nodes}`,
+    /** STRING: a maintenance lock (one slot for all). */
+    lock: (name: string) => `${prefix}{locks}:${name}`,
+    /** ZSET: userId → start (ms) of the partition's running study timers. */
+    timers: (partition: number) => `${ofPartition(partition)}:timers`,
+    /** HASH: userId → seconds studied on the day, for the partition's users. */
+    studyTotals: (partition: number, day: string) => `${ofPartition(partition)}:st:${day}`,
+    /** ZSET (scores 0): the partition's users with a total on the day, paged by ZRANGEBYLEX. */
+    studyMembers: (partition: number, day: string) => `${ofPartition(partition)}:su:${day}`,
+    /** STRING: 'users,totalSeconds' once the partition's part of the day is closed. */
+    partitionDayClosed: (partition: number, day: string) => `${ofPartition(partition)}:sc:${day}`,
+    /** STRING: the day's StudyDayClosed JSON; its existence means the day is closed. */
+    dayClosed: (day: string) => `${prefix}{days}:closed:${day}`,
+    /** STRING: a relayed room event by its eventId (JSON), in the room id's partition. */
+    roomEvent: (roomId: string, eventId: string) => `${inPartition(roomId)}:rev:${roomId}:${eventId}`,
+    /** HASH: userId → seq of the last derived op (ROOM_OUT) applied to the room. */
+    roomSeen: (roomId: string) => `${inPartition(roomId)}:rseen:${roomId}`,
     /** Sharded channels, tagged like the owner so the script that owns a change can SPUBLISH it. */
     channels: {
       presenceUser: (userId: string) => `${inPartition(userId)}presence:user:${userId}`,
       presenceGuild: (guildId: string) => `${prefix}presence:guild:{${guildId}}`,
       voiceGuild: (guildId: string) => `${prefix}voice:guild:{${guildId}}`,
+      room: (roomId: string) => `${inPartition(roomId)}room:${roomId}`,
+      /** Every room event of a partition's rooms: "all rooms" is the 64 of them (no patterns in sharded pub/sub). */
+      rooms: (partition: number) => `${ofPartition(partition)}rooms`,
+      studyUser: (userId: string) => `${inPartition(userId)}study:user:${userId}`,
+      dayClosed: () => `${prefix}{days}study:day-closed`,
     },
   };
 }
 
 export type ClusterKeys = ReturnType<typeof createClusterKeys>;
+
+/** The sharded channels of a bus topic (src/state/topics.ts), for the sharded transport. */
+export function clusterChannelsOf(keys: ClusterKeys) {
+  const { channels } = keys;
+  const byKind: Record<TopicKind, (id: string) => string> = {
+    presenceUser: channels.presenceUser,
+    presenceGuild: channels.presenceGuild,
+    voiceGuild: channels.voiceGuild,
+    room: channels.room,
+    studyUser: channels.studyUser,
+    studyDayClosed: () => channels.dayClosed(),
+  };
+  const everyRoom = Array.from({ length: PARTITIONS }, (_, p) => channels.rooms(p));
+  return (topic: Topic<string>): string[] => {
+    if (topic.pattern) {
+      if (topic.kind !== 'room') throw new Error(`no sharded channels for a pattern of ${topic.kind}`);
+      return everyRoom;
+    }
+    const channel = byKind[topic.kind as TopicKind];
+    if (!channel) throw new Error(`no sharded channel for topic kind ${topic.kind}`);
+    return [channel(topic.id)];
+  };
+}

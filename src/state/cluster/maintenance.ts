@@ -1,13 +1,9 @@
 import { guard } from '../redis/context.js';
-import type { NodeLease } from '../types.js';
 import type { ClusterContext } from './context.js';
 import { decodeOps } from './context.js';
-import { PARTITIONS } from './keys.js';
+import { allPartitions as partitions, nodeRange, partitionOf } from './keys.js';
 import type { clusterSessions } from './sessions.js';
 
-const partitions = Array.from({ length: PARTITIONS }, (_, p) => p);
-/** Members of one node in a partition's node-sessions zset: 'nodeId\n…' sorts below 'nodeId\x0b'. */
-const nodeRange = (nodeId: string) => [`[${nodeId}\n`, `(${nodeId}\x0b`] as const;
 
 /**
  * Maintenance on a Cluster, partition by partition, every close and expiry
@@ -17,26 +13,11 @@ const nodeRange = (nodeId: string) => [`[${nodeId}\n`, `(${nodeId}\x0b`] as cons
  * pass cut short is finished by the next one, on any instance.
  */
 export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typeof clusterSessions>) {
-  const { client, keys, lists, steps, options, repairDelayMs, userStep, applyPending } = ctx;
+  const { client, keys, lists, steps, options, repairDelayMs, userStep, applyPending, withCalendar, daysOf, counted, studyRetention } = ctx;
   const closeAll = (members: string[][], now: number) =>
     Promise.all(members.map(([userId, sessionId]) => sessions.closeOwnedSession(userId!, sessionId!, now)));
 
   return {
-    /** Known gateway nodes and their lease expiry, soonest first. */
-    nodeLeases: (limit: number) =>
-      guard(async () => {
-        const flat = await client.zrange(keys.nodes(), 0, limit - 1, 'WITHSCORES');
-        const out = [];
-        for (let i = 0; i < flat.length; i += 2) out.push({ nodeId: flat[i]!, expiresAt: Number(flat[i + 1]) });
-        return out;
-      }),
-
-    heartbeat: (nodeId: string, leaseMs: number, now: number): Promise<NodeLease> =>
-      guard(async () => {
-        const [resync, expiresAt] = (await steps.heartbeatStep(keys.nodes(), '', nodeId, now, leaseMs)) as [number, number];
-        return { nodeId, resync: resync === 1, expiresAt: Number(expiresAt) };
-      }),
-
     reap: (now: number, sessionMaxAgeMs: number, budget = 500) =>
       guard(async () => {
         let closed = 0;
@@ -60,9 +41,24 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
         const due = await Promise.all(partitions.map((p) => client.zrangebyscore(keys.pendingOffline(p), '-inf', now, 'LIMIT', 0, budget)));
         const expired = await Promise.all(
           due.flat().slice(0, budget).map(async (userId) => {
-            const { reply } = await userStep(userId, 1, () =>
-              steps.expireGrace(...lists.grace(userId).keys, userId, now, now + repairDelayMs, ...lists.grace(userId).channels, options.presenceRetentionSeconds),
-            );
+            const grace = lists.grace(userId);
+            const reply = await withCalendar<unknown[]>(now, async (cal) => {
+              const study = lists.study(partitionOf(userId), daysOf(cal)).keys;
+              const step = await userStep(userId, 1, () =>
+                steps.expireGrace(
+                  ...counted([...grace.keys, ...study]),
+                  userId,
+                  now,
+                  now + repairDelayMs,
+                  ...grace.channels,
+                  options.presenceRetentionSeconds,
+                  cal,
+                  keys.channels.studyUser(userId),
+                  studyRetention,
+                ),
+              );
+              return step.reply;
+            });
             return reply[0] === 1 ? 1 : 0;
           }),
         );

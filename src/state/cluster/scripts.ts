@@ -10,23 +10,44 @@ const steps = {
   claimSession: { file: 'claim.lua', keys: 2 },
   markClosed: { file: 'mark-closed.lua', keys: 2 },
   openSessionStep: { file: 'open-session.lua', keys: 7 },
-  closeSessionStep: { file: 'close-session.lua', keys: 7 },
-  joinVoiceStep: { file: 'join-voice.lua', keys: 3 },
-  leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },
-  expireGrace: { file: 'expire-grace.lua', keys: 4 },
-  releaseNode: { file: 'release-node.lua', keys: 1 },
-  // One key (the nodes zset) and no key built in Lua: the single-Redis script serves as it is.
-  heartbeatStep: { file: '../../redis/lua/heartbeat.lua', keys: 1 },
   applyOps: { file: 'apply.lua', keys: 4 },
   ackOps: { file: 'ack.lua', keys: 2 },
-  // All keys in one partition; the caller passes their count first (no auto-pipelining on these clients).
+  joinVoiceStep: { file: 'join-voice.lua', keys: 3 },
+  leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },
+  releaseNode: { file: 'release-node.lua', keys: 1 },
+  // One key and no key built in Lua: the single-Redis scripts serve as they are.
+  heartbeatStep: { file: '../../redis/lua/heartbeat.lua', keys: 1 },
+  releaseLock: { file: '../../redis/lua/release-lock.lua', keys: 1 },
+  studyPage: { file: 'study-page.lua', keys: 3 },
+  closePartitionDay: { file: 'close-partition-day.lua', keys: 3 },
+  closeDay: { file: 'close-day.lua', keys: 1 },
+  relayRoom: { file: 'relay-room.lua', keys: 1 },
+  // Steps whose keys include the study days of a calendar, or a list of
+  // users: the caller passes their count first. All keys still share one slot,
+  // and these clients do not auto-pipeline, so routing reads the keys themselves.
+  closeSessionStep: { file: 'close-session.lua', keys: null },
+  expireGrace: { file: 'expire-grace.lua', keys: null },
+  startTimer: { file: 'start-timer.lua', keys: null },
+  stopTimer: { file: 'stop-timer.lua', keys: null },
+  saveStudy: { file: 'save-study.lua', keys: null },
+  syncStudy: { file: 'sync-study.lua', keys: null },
+  settleDayTimers: { file: 'settle-day-timers.lua', keys: null },
   readConnections: { file: 'connection-states.lua', keys: null },
+  readPresence: { file: 'presence-read.lua', keys: null },
 } as const;
 
 export type StepName = keyof typeof steps;
 
 /** Pure helpers shared with the single-node scripts, then the Cluster's own. */
-const LIBRARY = ['../redis/lua/lib/util.lua', '../redis/lua/lib/payloads.lua', '../redis/lua/lib/session-records.lua', './lua/lib/outbox.lua'];
+const LIBRARY = [
+  '../redis/lua/lib/util.lua',
+  '../redis/lua/lib/payloads.lua',
+  '../redis/lua/lib/calendar.lua',
+  '../redis/lua/lib/session-records.lua',
+  './lua/lib/outbox.lua',
+  './lua/lib/study.lua',
+  './lua/lib/offline.lua',
+];
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 

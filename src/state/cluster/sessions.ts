@@ -1,10 +1,10 @@
 import { badInput } from '../../errors.js';
 import { sessionContent, toConnection, toSession } from '../records.js';
-import type { ConnectionStates, ConnectSessionInput, Session, SessionResult, UserConnection } from '../types.js';
+import type { ConnectionStates, ConnectSessionInput, PresenceSnapshotEntry, Session, SessionResult, UserConnection } from '../types.js';
 import { guard, lines, num } from '../redis/context.js';
-import { decodeConnectionRecords, decodeRecord, encodeContent } from '../redis/session-codec.js';
+import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from '../redis/session-codec.js';
 import type { ClusterContext } from './context.js';
-import { partitionOf } from './keys.js';
+import { groupByPartition, partitionOf } from './keys.js';
 
 /**
  * Sessions and presence on a Redis Cluster, as steps of one slot each
@@ -12,26 +12,35 @@ import { partitionOf } from './keys.js';
  * step in the user's partition (the source of truth), then one derived step
  * per guild and for the index, which apply the user's outbox.
  */
-export function clusterSessions({ client, options, keys, lists, steps, repairDelayMs, userStep, connectionOf }: ClusterContext) {
+export function clusterSessions(ctx: ClusterContext) {
+  const { client, options, keys, lists, steps, repairDelayMs, userStep, connectionOf, withCalendar, daysOf, counted, studyRetention } = ctx;
   const { tombstoneSeconds, graceMs, defaultLeaseMs } = options;
   const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).keys;
   const channelOf = (userId: string) => keys.channels.presenceUser(userId);
 
   /** Closes a session for its owner (known from the index or a node's list); the tombstone is set first. */
   async function close(userId: string, sessionId: string, now: number): Promise<SessionResult> {
-    const { reply } = await userStep(userId, 6, () =>
-      steps.closeSessionStep(
-        ...userStepKeys(userId, sessionId),
-        userId,
-        sessionId,
-        now,
-        now + repairDelayMs,
-        channelOf(userId),
-        graceMs,
-        options.presenceRetentionSeconds,
-        tombstoneSeconds,
-      ),
-    );
+    // The last close stops the study timer: its days' keys go along.
+    const reply = await withCalendar<unknown[]>(now, async (cal) => {
+      const study = lists.study(partitionOf(userId), daysOf(cal)).keys;
+      const step = await userStep(userId, 6, () =>
+        steps.closeSessionStep(
+          ...counted([...userStepKeys(userId, sessionId), ...study]),
+          userId,
+          sessionId,
+          now,
+          now + repairDelayMs,
+          channelOf(userId),
+          graceMs,
+          options.presenceRetentionSeconds,
+          tombstoneSeconds,
+          cal,
+          keys.channels.studyUser(userId),
+          studyRetention,
+        ),
+      );
+      return step.reply;
+    });
     const { status, record, connection } = connectionOf(userId, reply);
     if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
     return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };
@@ -80,13 +89,7 @@ export function clusterSessions({ client, options, keys, lists, steps, repairDel
     /** One call per partition that holds any of the users, sent together: one round trip per master. */
     connectionStates: (userIds: readonly string[]): Promise<ConnectionStates> =>
       guard(async () => {
-        const groups = new Map<number, number[]>();
-        userIds.forEach((userId, i) => {
-          const p = partitionOf(userId);
-          const group = groups.get(p);
-          if (group) group.push(i);
-          else groups.set(p, [i]);
-        });
+        const groups = groupByPartition(userIds);
         const connections = new Array<UserConnection>(userIds.length);
         const guilds: string[] = new Array(userIds.length);
         await Promise.all(
@@ -107,7 +110,30 @@ export function clusterSessions({ client, options, keys, lists, steps, repairDel
         return record === null ? null : toSession(sessionId, userId, decodeRecord(record));
       }),
 
+    /**
+     * Presence of users with their versions, one step per partition. For a
+     * guild, its view is the truth: who it has online and the version of the
+     * transition it applied, so the guild's own events (which may still be on
+     * their way from a user step) continue the snapshot without a gap.
+     */
+    presenceSnapshot: (target: { guildId: string } | { userIds: string[] }): Promise<PresenceSnapshotEntry[]> =>
+      guard(async () => {
+        const view = 'guildId' in target ? await client.hgetall(keys.guildOnline(target.guildId)) : null;
+        const userIds = view ? Object.keys(view) : (target as { userIds: string[] }).userIds;
+        const pages = await Promise.all(
+          [...groupByPartition(userIds).values()].map(async (indexes) => {
+            const ids = indexes.map((i) => userIds[i]!);
+            return decodePresenceSnapshot((await steps.readPresence(...counted(ids.map(keys.user)), ...ids)) as Array<string | number>);
+          }),
+        );
+        const byUser = new Map(pages.flat().map((e) => [e.userId, e]));
+        return userIds.map((id) => {
+          const entry = byUser.get(id)!;
+          return view ? { ...entry, online: true, version: Number(view[id]) } : entry;
+        });
+      }),
+
     /** Users online in a guild, as its view says. */
-    guildOnline: (guildId: string) => guard(() => client.smembers(keys.guildOnline(guildId))),
+    guildOnline: (guildId: string) => guard(() => client.hkeys(keys.guildOnline(guildId))),
   };
 }

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import type { Socket } from 'node:net';
 import type { RedisTarget } from '../../config.js';
 import type { Logger } from '../../logger.js';
@@ -69,7 +69,7 @@ function connection(target: string | RedisTarget): RedisOptions & { url?: string
         reconnectOnError,
       };
     case 'cluster':
-      throw new Error('Redis Cluster is not supported by this version (config refuses REDIS_CLUSTER_NODES)');
+      throw new Error('a Redis Cluster takes the Cluster clients (cluster-clients.ts)');
   }
 }
 
@@ -127,7 +127,7 @@ export function logClients(logger: Logger, clients: Record<string, EventEmitter>
 }
 
 /** Resolves when the client is ready or the time is up; the server starts either way. */
-export function waitReady(client: Redis, timeoutMs: number): Promise<boolean> {
+export function waitReady(client: Redis | Cluster, timeoutMs: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {

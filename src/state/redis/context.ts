@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { StateError, stateUnavailable } from '../../errors.js';
 import type { EngineOptions } from '../engine.js';
+import { createCalendarArgs } from './calendar-args.js';
 import { createKeys } from './keys.js';
 
 // Replies Redis gives while it cannot serve; anything else from Redis is a bug.
@@ -37,9 +38,6 @@ export interface RedisEngineOptions extends EngineOptions {
   keyPrefix: string;
 }
 
-const NEEDS_CALENDAR = -2;
-const DAY_MS = 86_400_000;
-
 /** What every part of the Redis engine shares: the client, keys and the script arguments they all build. */
 export function createRedisContext(options: RedisEngineOptions) {
   const { client, keyPrefix, presenceRetentionSeconds, studyRetentionDays, tombstoneSeconds, graceMs, defaultLeaseMs, calendar } = options;
@@ -50,18 +48,7 @@ export function createRedisContext(options: RedisEngineOptions) {
   // readable for the full retention after it ends.
   const studyRetention = (studyRetentionDays + 2) * 86_400;
 
-  /** The days Lua needs to split timer time: from `from` (default: yesterday) to today. */
-  const build = (now: number, from: number) => calendar.window(Math.min(from, now), now + 1).flat().join(',');
-  // The usual two-day calendar only changes when a day starts; it is built
-  // on every connect and disconnect, so it is kept until the day changes.
-  let usual: { today: string; yesterday: string; text: string } | null = null;
-  const calendarArg = (now: number, from?: number) => {
-    if (from !== undefined) return build(now, from);
-    const today = calendar.dayOf(now);
-    const yesterday = calendar.dayOf(now - DAY_MS);
-    if (usual?.today !== today || usual.yesterday !== yesterday) usual = { today, yesterday, text: build(now, now - DAY_MS) };
-    return usual.text;
-  };
+  const { calendarArg, withCalendar, DAY_MS } = createCalendarArgs(calendar);
 
   /** The ctx ARGV block of lua/lib/ctx.lua's read_ctx. */
   const ctxArgs = (now: number, cal: string) => [now, retention, cal, studyRetention, tombstoneSeconds, graceMs, defaultLeaseMs];
@@ -70,18 +57,6 @@ export function createRedisContext(options: RedisEngineOptions) {
   async function calendarForAllTimers(now: number) {
     const oldest = await client.zrange(keys.studyTimers(), 0, 0, 'WITHSCORES');
     return calendarArg(now, oldest[1] === undefined ? now - DAY_MS : Math.min(Number(oldest[1]), now - DAY_MS));
-  }
-
-  /**
-   * Runs a script with the usual two-day calendar; a script that meets an
-   * older timer writes nothing and names its start, and runs again once
-   * with a calendar reaching back to it.
-   */
-  async function withCalendar<T extends unknown[]>(now: number, run: (cal: string) => Promise<unknown>): Promise<T> {
-    let reply = (await run(calendarArg(now))) as T;
-    if (reply[0] === NEEDS_CALENDAR) reply = (await run(calendarArg(now, Number(reply[1])))) as T;
-    if (reply[0] === NEEDS_CALENDAR) throw new Error('timer older than the calendar after a retry');
-    return reply;
   }
 
   return { client, keyPrefix, keys, calendar, retention, studyRetention, tombstoneSeconds, calendarArg, ctxArgs, calendarForAllTimers, withCalendar };

@@ -51,7 +51,7 @@ declare module 'ioredis' {
 }
 
 /** The shared Lua, by concern, in the order each part needs the ones before it; prepended to every script. */
-const LIBRARY = ['keys.lua', 'util.lua', 'payloads.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
+const LIBRARY = ['keys.lua', 'util.lua', 'payloads.lua', 'calendar.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
 
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 

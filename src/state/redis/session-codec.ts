@@ -1,5 +1,5 @@
 import { toConnection, type SessionContent, type SessionRecord } from '../records.js';
-import type { UserConnection } from '../types.js';
+import type { PresenceSnapshotEntry, UserConnection } from '../types.js';
 
 // How lua/lib/session-records.lua stores a session: '\n'-separated fields instead of JSON
 // (ids hold no control characters), so a session with typical ids fits
@@ -44,4 +44,20 @@ export function decodeConnectionRecords(
     guilds[at(i)] = reply.slice(f4 + 1, end);
     from = end + 1;
   }
+}
+
+/** presence-snapshot replies (single node and Cluster): {userId, sessionCount, pending 0|1, guilds, version, ...}. */
+export function decodePresenceSnapshot(flat: ReadonlyArray<string | number>): PresenceSnapshotEntry[] {
+  const entries: PresenceSnapshotEntry[] = [];
+  for (let i = 0; i < flat.length; i += 5) {
+    const sessionCount = Number(flat[i + 1]);
+    entries.push({
+      userId: String(flat[i]),
+      sessionCount,
+      online: sessionCount > 0 || flat[i + 2] === 1,
+      guildIds: typeof flat[i + 3] === 'string' && flat[i + 3] !== '' ? String(flat[i + 3]).split('\n') : [],
+      version: Number(flat[i + 4]),
+    });
+  }
+  return entries;
 }

@@ -1,6 +1,6 @@
 import { badInput } from '../../errors.js';
 import { sessionContent, toConnection, toSession } from '../records.js';
-import { decodeConnectionRecords, decodeRecord, encodeContent } from './session-codec.js';
+import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from './session-codec.js';
 import type { Session, UserConnection } from '../types.js';
 import { lines, num } from './context.js';
 import type { StateEngine } from '../engine.js';
@@ -70,18 +70,7 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
         const flat = (await ('guildId' in target
           ? client.presenceSnapshot(keys.guildOnline(target.guildId), keyPrefix)
           : client.presenceSnapshot('', keyPrefix, ...target.userIds))) as Array<string | number>;
-        const entries = [];
-        for (let i = 0; i < flat.length; i += 5) {
-          const sessionCount = Number(flat[i + 1]);
-          entries.push({
-            userId: String(flat[i]),
-            sessionCount,
-            online: sessionCount > 0 || flat[i + 2] === 1,
-            guildIds: lines(flat[i + 3]),
-            version: Number(flat[i + 4]),
-          });
-        }
-        return entries;
+        return decodePresenceSnapshot(flat);
       }),
 
   };

@@ -2,14 +2,17 @@
 -- target in seq order, each only when its seq is above the last one the
 -- target saw from the user, so a replay or a second applier changes nothing
 -- and publishes nothing. Voice ops get the guild's version here.
--- Guild targets: KEYS[1] seen hash (userId -> last seq applied)  KEYS[2] online set
+-- Guild targets: KEYS[1] seen hash (userId -> last seq applied)  KEYS[2] online hash (userId -> presence version)
 --   KEYS[3] voice hash (userId -> channelId)  KEYS[4] voice version
+-- Room targets: the room's seen hash as every key (kept a day after its last op).
 -- Session targets: the index bucket as every key (dropping an entry twice is harmless: no seen)
 -- ARGV[1] userId    ARGV[2] seen field ('' for none)
--- ARGV[3] presence channel    ARGV[4] voice channel ('' for none)    ARGV[5..] seq, kind, payload, ...
--- Kinds: '+' / '-' the user joins / leaves the online set, payload published;
+-- ARGV[3] presence (room: the room's) channel    ARGV[4] voice (room: every room's) channel ('' for none)
+-- ARGV[5..] seq, kind, payload, ...
+-- Kinds: '+' / '-' the user joins / leaves the online hash, payload 'version\tjson', the json published;
 -- 'J' / 'L' the user's voice channel is set / removed, payload 'channelId\tjson head\tjson tail'
--- published with the version between; 'X' the index entry of session <payload> goes.
+-- published with the version between; 'X' the index entry of session <payload> goes;
+-- 'O' the room event <payload> is published on both channels.
 -- Returns {ops applied, the last voice version assigned or 0}.
 
 local uid, field, presence, voice = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -19,10 +22,16 @@ local applied, last, version = 0, false, 0
 for i = 5, #ARGV, 3 do
   if tonumber(ARGV[i]) > seen then
     local kind, payload = ARGV[i + 1], ARGV[i + 2]
-    if kind == '+' then redis.call('SADD', KEYS[2], uid)
-    elseif kind == '-' then redis.call('SREM', KEYS[2], uid)
+    if kind == '+' or kind == '-' then
+      local pv, json = string.match(payload, '^(%d+)\t(.*)$')
+      if kind == '+' then redis.call('HSET', KEYS[2], uid, pv) else redis.call('HDEL', KEYS[2], uid) end
+      payload = json
     elseif kind == 'X' then redis.call('HDEL', KEYS[2], payload) end
-    if kind == '+' or kind == '-' then redis.call('SPUBLISH', presence, payload) end
+    if kind == '+' or kind == '-' or kind == 'O' then redis.call('SPUBLISH', presence, payload) end
+    if kind == 'O' then
+      redis.call('SPUBLISH', voice, payload)
+      redis.call('EXPIRE', KEYS[1], 86400)
+    end
     if kind == 'J' or kind == 'L' then
       local cid, head, tail = string.match(payload, '^([^\t]*)\t([^\t]*)\t([^\t]*)$')
       if kind == 'J' then redis.call('HSET', KEYS[3], uid, cid) else redis.call('HDEL', KEYS[3], uid) end

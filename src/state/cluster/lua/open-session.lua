@@ -1,6 +1,6 @@
 -- Connect, user step (the user's partition): opens the session, or updates
--- it when its guilds, room or node changed; guild views follow through the
--- outbox. A session the user side already closed (tombstone) opens nothing.
+-- it when its guilds, room or node changed; guild views (and ROOM_OUT of a
+-- room the user's sessions no longer name) follow through the outbox. A session the user side already closed (tombstone) opens nothing.
 -- KEYS[1] user hash    KEYS[2] outbox hash    KEYS[3] outbox due zset
 -- KEYS[4] node sessions zset    KEYS[5] unleased zset    KEYS[6] pending offline zset
 -- KEYS[7] the session's user-side tombstone
@@ -45,4 +45,5 @@ store_summary(ukey, after)
 local added, removed = missing_from(after.guilds, before_guilds), missing_from(before_guilds, after.guilds)
 emit_presence(uid, now, channel, 'ONLINE', 'OFFLINE', after.count, added, now, before.count == 0 and not pending)
 emit_presence(uid, now, channel, 'OFFLINE', 'ONLINE', after.count, removed, now, false)
+emit_room_outs(now, uid, missing_from(before.rooms, after.rooms))
 return answer('CHANGED', record, after)

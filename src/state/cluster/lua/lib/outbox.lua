@@ -34,10 +34,12 @@ end
 -- A presence transition: the user's own channel at once, each guild through the outbox.
 local function emit_presence(uid, now, channel, state, previous, count, guild_list, at, user_changed)
   if #guild_list == 0 and not user_changed then return end
-  local payload = presence_payload(uid, state, previous, count, guild_list, at, redis.call('HINCRBY', KEYS[1], 'pv', 1))
+  local version = redis.call('HINCRBY', KEYS[1], 'pv', 1)
+  local payload = presence_payload(uid, state, previous, count, guild_list, at, version)
   if user_changed then redis.call('SPUBLISH', channel, payload) end
+  -- The guild keeps the version with its member: its snapshots then match its own events.
   local kind = state == 'ONLINE' and '+' or '-'
-  for _, g in ipairs(guild_list) do emit(now, 'g:' .. g, kind, payload) end
+  for _, g in ipairs(guild_list) do emit(now, 'g:' .. g, kind, version .. '\t' .. payload) end
 end
 
 -- A voice change for the guild's view; its version is assigned there (apply.lua).

@@ -16,8 +16,7 @@ local function publish_voice(kind, gid, cid, previous, uid, at)
 end
 
 local function publish_room_out(rid, uid, at)
-  publish('room:' .. rid, '{"type":"ROOM_OUT","roomId":' .. cjson.encode(rid) .. ',"userId":' ..
-    cjson.encode(uid) .. ',"targetUserId":null,"alertCount":null,"message":null,"at":' .. at .. '}')
+  publish('room:' .. rid, room_out_payload(rid, uid, at))
 end
 
 -- Ends the user's voice membership (vg/vc in the user hash) with a LEFT event.

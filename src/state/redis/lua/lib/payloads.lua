@@ -14,3 +14,15 @@ local function voice_payload_parts(kind, gid, cid, previous, uid, at)
     json_or_null(cid) .. ',"previousChannelId":' .. json_or_null(previous) .. ',"userId":' .. cjson.encode(uid) ..
     ',"at":' .. at .. ',"version":', ',"snapshot":false}'
 end
+
+-- A study total as StudyTimeEvent.
+local function study_payload(uid, day, seconds, running)
+  return '{"userId":' .. cjson.encode(uid) .. ',"day":' .. cjson.encode(day) ..
+    ',"seconds":' .. seconds .. ',"running":' .. tostring(running) .. '}'
+end
+
+-- ROOM_OUT as RoomEvent: the user left the room.
+local function room_out_payload(rid, uid, at)
+  return '{"type":"ROOM_OUT","roomId":' .. cjson.encode(rid) .. ',"userId":' .. cjson.encode(uid) ..
+    ',"targetUserId":null,"alertCount":null,"message":null,"at":' .. at .. '}'
+end

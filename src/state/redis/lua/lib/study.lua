@@ -3,33 +3,11 @@
 -- hash tag. A running timer's start is `ts` in the user hash and its score in
 -- the timers zset.
 
-local MAX_DAY_SECONDS = 86400
-
 local function totals_key(day) return PREFIX .. 'study:{' .. day .. '}:totals' end
 local function members_key(day) return PREFIX .. 'study:{' .. day .. '}:users' end
 local function timers_key() return PREFIX .. 'study:timers' end
 
--- The calendar ARGV: 'day,start,day,start,...', oldest first; the last day
--- is the current one. Zone arithmetic stays in TypeScript.
-local function parse_calendar(text)
-  local days = {}
-  for day, start in string.gmatch(text, '([^,]+),([^,]+)') do days[#days + 1] = { day, tonumber(start) } end
-  return days
-end
-
--- Whole seconds of [from, to) per day, counted as clock ticks so parts add
--- up exactly; nil when `from` is older than the calendar reaches.
-local function split(days, from, to)
-  if from < days[1][2] then return nil end
-  local parts = {}
-  for i, d in ipairs(days) do
-    local a, b = math.max(from, d[2]), to
-    if days[i + 1] then b = math.min(to, days[i + 1][2]) end
-    local seconds = math.floor(b / 1000) - math.floor(a / 1000)
-    if b > a and seconds > 0 then parts[#parts + 1] = { d[1], seconds } end
-  end
-  return parts
-end
+-- The calendar (parse_calendar, split) is lib/calendar.lua.
 
 local function stored(uid, day)
   return tonumber(redis.call('HGET', totals_key(day), uid) or '0')
@@ -62,8 +40,7 @@ end
 
 local function publish_study(uid, day, days, now)
   local seconds, running = live_seconds(uid, day, days, now)
-  publish('study:user:' .. uid, '{"userId":' .. cjson.encode(uid) .. ',"day":"' .. day ..
-    '","seconds":' .. seconds .. ',"running":' .. tostring(running) .. '}')
+  publish('study:user:' .. uid, study_payload(uid, day, seconds, running))
 end
 
 -- Credits [ts, until) to each day it covers, then restarts the timer at

@@ -1,0 +1,27 @@
+-- Going OFFLINE on the user's partition (after the last close, or when a
+-- held-back OFFLINE falls due): voice ends, the timer stops at `at`, the
+-- retention clock starts, the guilds hear of it through the outbox.
+-- Callers first check that the calendar reaches the timer (timer_reachable).
+
+local function timer_reachable(st, fields)
+  local ts = fields.ts and tonumber(fields.ts)
+  return not ts or split(st.days, ts, ts) ~= nil, ts
+end
+
+local function go_offline(st, ukey, uid, fields, at, guild_list, now, channel, retention)
+  if fields.vg then
+    redis.call('HDEL', ukey, 'vg', 'vc')
+    emit_voice(now, 'LEFT', fields.vg, fields.vc, false, uid, at)
+  end
+  local ts = fields.ts and tonumber(fields.ts)
+  if ts then settle_timer(st, ukey, uid, ts, math.max(ts, tonumber(at)), now, false) end
+  redis.call('HSET', ukey, 'last', at)
+  redis.call('HDEL', ukey, 'pend')
+  redis.call('EXPIRE', ukey, retention)
+  emit_presence(uid, now, channel, 'OFFLINE', 'ONLINE', 0, guild_list, at, true)
+end
+
+-- ROOM_OUT for each room the user's sessions no longer name, through the room's step.
+local function emit_room_outs(now, uid, rooms)
+  for _, rid in ipairs(rooms) do emit(now, 'r:' .. rid, 'O', room_out_payload(rid, uid, now)) end
+end
