@@ -262,6 +262,8 @@ function redisTarget(env: Env): RedisTarget | undefined {
   }
   if (cluster) {
     const { list, tls } = endpoints('REDIS_CLUSTER_NODES', cluster);
+    // Every key name starts with the prefix: a brace there would become the hash tag of all of them.
+    if (/[{}]/.test(env.KEY_PREFIX ?? '')) throw new ConfigError('KEY_PREFIX must not hold { or } with REDIS_CLUSTER_NODES (they would pick the hash slot of every key)');
     return { mode: 'cluster', nodes: list, password, tls };
   }
   return undefined;

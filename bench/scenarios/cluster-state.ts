@@ -14,35 +14,59 @@ const READS = 300;
 
 interface Engine {
   connectSession(input: ConnectSessionInput, now: number): Promise<SessionResult>;
+  disconnectSession(sessionId: string, now: number): Promise<SessionResult>;
   connectionStates(userIds: readonly string[]): Promise<ConnectionStates>;
 }
 
-/** Redis CPU seconds used so far, summed over the given servers. */
+/** Redis CPU seconds used so far by each of the given servers. */
 async function cpuOf(ports: number[]) {
-  let sum = 0;
+  const out: number[] = [];
   for (const port of ports) {
     const direct = new Redis({ port, host: '127.0.0.1' });
     const info = await direct.info('cpu');
     direct.disconnect();
-    sum += Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
+    out.push(Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]));
   }
-  return sum;
+  return out;
+}
+
+/** Counts the commands a client sends (each one round trip of its own, whatever is pipelined with it). */
+function countCommands(client: { sendCommand: (...args: any[]) => unknown }) {
+  const counter = { sent: 0 };
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (...args: any[]) => {
+    counter.sent++;
+    return send(...args);
+  };
+  return counter;
+}
+
+/** Runs `count` operations, IN_FLIGHT at once: per operation the Redis CPU (all servers, and the busiest) and commands sent. */
+async function load(count: number, ports: number[], counter: { sent: number }, run: (i: number) => Promise<unknown>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await run(next++);
+  };
+  const cpu0 = await cpuOf(ports);
+  const sent0 = counter.sent;
+  const began = performance.now();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const seconds = (performance.now() - began) / 1000;
+  const used = (await cpuOf(ports)).map((c, i) => (c - cpu0[i]!) * 1e6);
+  return {
+    perS: count / seconds,
+    cpuUs: used.reduce((a, b) => a + b, 0) / count,
+    busiestUs: Math.max(...used) / count,
+    commands: (counter.sent - sent0) / count,
+  };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
-/** First connects with two guilds, IN_FLIGHT at once; then connectionStates of 1,000 users, one at a time. */
-async function measure(engine: Engine, ports: number[], tag: string) {
+/** First connects with two guilds, then their disconnects, IN_FLIGHT at once; then connectionStates of 1,000 users, one at a time. */
+async function measure(engine: Engine, ports: number[], counter: { sent: number }, tag: string) {
   const input = (i: number): ConnectSessionInput => ({ userId: `${tag}u${i}`, sessionId: `${tag}s${i}`, guildIds: [`g${i % 50}`, `g${(i + 7) % 50}`], roomId: null, nodeId: 'bench-node' });
-  let next = 0;
-  const worker = async () => {
-    while (next < CONNECTS) await engine.connectSession(input(next++), Date.now());
-  };
-  const cpu0 = await cpuOf(ports);
-  const began = performance.now();
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const seconds = (performance.now() - began) / 1000;
-  const cpu = ((await cpuOf(ports)) - cpu0) * 1e6;
+  const connects = await load(CONNECTS, ports, counter, (i) => engine.connectSession(input(i), Date.now()));
 
   const ids = Array.from({ length: 1_000 }, (_, i) => `${tag}u${i * 7}`);
   const times: number[] = [];
@@ -52,14 +76,25 @@ async function measure(engine: Engine, ports: number[], tag: string) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return { connectsPerS: CONNECTS / seconds, cpuUsPerConnect: cpu / CONNECTS, statesP50: percentile(times, 0.5), statesP99: percentile(times, 0.99) };
+  const disconnects = await load(CONNECTS, ports, counter, (i) => engine.disconnectSession(`${tag}s${i}`, Date.now()));
+  return {
+    connectsPerS: connects.perS,
+    cpuUsPerConnect: connects.cpuUs,
+    busiestShardCpuUsPerConnect: connects.busiestUs,
+    commandsPerConnect: connects.commands,
+    cpuUsPerDisconnect: disconnects.cpuUs,
+    commandsPerDisconnect: disconnects.commands,
+    statesP50: percentile(times, 0.5),
+    statesP99: percentile(times, 0.99),
+  };
 }
 
 /**
  * The state layer on a private 3-master Cluster (claim, user step, guild
  * steps, ack: docs/cluster-layout.md) against today's one-script engine on
  * the bench's single Redis, in the same run: connect throughput from one
- * client, Redis CPU per first connect summed over every server, and
+ * client; per first connect and per disconnect the Redis CPU summed over
+ * every server (and the busiest one's) and the commands sent; and
  * connectionStates(1,000 users) latency.
  */
 export async function clusterState(ctx: BenchContext) {
@@ -79,18 +114,24 @@ export async function clusterState(ctx: BenchContext) {
       calendar: createStudyCalendar('00:00', 'UTC'),
     });
     const singlePort = Number(new URL(ctx.redisUrl).port);
+    const singleSent = countCommands(single);
+    const clusterSent = countCommands(clients.command);
     const masters = await cluster.masterPorts();
     // Interleaved rounds; ids differ per round so every connect is a first one.
     const rounds = { single: [] as Awaited<ReturnType<typeof measure>>[], cluster: [] as Awaited<ReturnType<typeof measure>>[] };
     for (let r = 0; r < 2; r++) {
-      rounds.single.push(await measure(onSingle, [singlePort], `r${r}`));
-      rounds.cluster.push(await measure(onCluster, masters, `r${r}`));
+      rounds.single.push(await measure(onSingle, [singlePort], singleSent, `r${r}`));
+      rounds.cluster.push(await measure(onCluster, masters, clusterSent, `r${r}`));
     }
     const mean = (list: Array<Record<string, number>>, key: string) => list.reduce((a, b) => a + b[key]!, 0) / list.length;
     const out: Record<string, number> = {};
     for (const [name, list] of Object.entries(rounds)) {
       out[`${name}_state_connects_per_s`] = mean(list, 'connectsPerS');
       out[`${name}_state_redis_cpu_us_per_connect`] = mean(list, 'cpuUsPerConnect');
+      out[`${name}_state_busiest_shard_cpu_us_per_connect`] = mean(list, 'busiestShardCpuUsPerConnect');
+      out[`${name}_state_round_trips_per_connect`] = mean(list, 'commandsPerConnect');
+      out[`${name}_state_redis_cpu_us_per_disconnect`] = mean(list, 'cpuUsPerDisconnect');
+      out[`${name}_state_round_trips_per_disconnect`] = mean(list, 'commandsPerDisconnect');
       out[`${name}_state_connection_states_1000_p50_ms`] = mean(list, 'statesP50');
       out[`${name}_state_connection_states_1000_p99_ms`] = mean(list, 'statesP99');
     }

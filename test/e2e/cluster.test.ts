@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { redisUrl } from '../utils/engines.js';
+import { engineNames } from '../utils/engines.js';
 import { CONNECT, DISCONNECT, JOIN, LEAVE, PRESENCE, STATES, VOICE } from '../utils/operations.js';
 import { gql, useServers } from '../utils/server.js';
 
-describe.skipIf(!redisUrl)('two instances sharing one Redis', () => {
-  const { startPair, wsClient, subscribe } = useServers();
+const redisEngines = engineNames.filter((e) => e !== 'memory');
+
+describe.each(redisEngines)('two instances sharing one store (%s)', (engine) => {
+  const { startPair: startBoth, wsClient, subscribe } = useServers();
+  const startPair = () => startBoth({}, engine);
 
   it('delivers to subscribers on B exactly the events caused on A', async () => {
     const [a, b] = await startPair();

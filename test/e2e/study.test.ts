@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { sleep } from '../utils/collect.js';
-import { engineNames, redisUrl } from '../utils/engines.js';
+import { engineNames } from '../utils/engines.js';
 import {
   CONNECT,
   DAY_CLOSED,
@@ -66,8 +66,9 @@ describe.each(engineNames)('seed 000 through GraphQL (%s engine)', (engine) => {
   });
 });
 
-describe.skipIf(!redisUrl)('study across two instances', () => {
-  const { startPair, start, wsClient, subscribe } = useServers();
+describe.each(engineNames.filter((e) => e !== 'memory'))('study across two instances (%s)', (engine) => {
+  const { startPair: startBoth, start, wsClient, subscribe } = useServers();
+  const startPair = () => startBoth({}, engine);
 
   it('returns each of 250 users synced in batches of 25 exactly once when paging by 100', async () => {
     const [a, b] = await startPair();
@@ -115,8 +116,8 @@ describe.skipIf(!redisUrl)('study across two instances', () => {
       const boundary = DateTime.utc().plus({ seconds: 3 }).startOf('minute').plus({ minutes: 1 });
       const settings = { studyTimezone: 'UTC', studyDayStart: boundary.toFormat('HH:mm') };
       const keyPrefix = `t:boundary:${Date.now()}:`;
-      const a = await start('redis', { ...settings, keyPrefix }, systemClock);
-      const b = await start('redis', { ...settings, keyPrefix }, systemClock);
+      const a = await start(engine, { ...settings, keyPrefix }, systemClock);
+      const b = await start(engine, { ...settings, keyPrefix }, systemClock);
       const closedOnA = await subscribe(a, wsClient(a), DAY_CLOSED);
       const closedOnB = await subscribe(b, wsClient(b), DAY_CLOSED);
       const dayBefore = boundary.minus({ days: 1 }).toISODate()!;

@@ -29,7 +29,8 @@ describe('Cluster layout', () => {
   it('builds every step key list, channels included, in one slot', () => {
     const lists = stepKeys(createClusterKeys('t:'));
     for (let i = 0; i < 500; i++) {
-      const id = `id-${i}-${(i * 7919).toString(36)}`;
+      // Braces too: an id must never pick or break the hash tag.
+      const id = [`id-${i}-${(i * 7919).toString(36)}`, `}${i}`, `{${i}}x`, `a{${i}`, `{}${i}`][i % 5]!;
       const p = partitionOf(id);
       const days = ['2026-12-01', '2026-12-02'];
       // Users of the same partition, as a partition step gets them.
@@ -251,6 +252,33 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     await until(() => voiceEvents(b.keys.channels.voiceGuild('vc')).length >= 1, 2_000, 'voice event');
     await sleep(100);
     expect(voiceEvents(b.keys.channels.voiceGuild('vc'))).toEqual(['JOINED:c1:1']);
+  });
+
+  it("forgets a gone user's seen entry in a guild after seenKeptMs, and a user who comes back is seen again once per transition", async () => {
+    const a = await instance(uniquePrefix(), { seenKeptMs: 100 });
+    const { channels } = a.keys;
+    const guild = 'prune-g';
+    await listen(channels.presenceGuild(guild));
+    const client = (await open()).command;
+    const seen = () => client.hkeys(a.keys.guildSeen(guild));
+    await a.connectSession(connect('p1', 'ps1', [guild]), 1_000);
+    await a.connectSession(connect('p2', 'ps2', [guild]), 1_000);
+    await a.joinVoice({ userId: 'p2', guildId: guild, channelId: 'c1', at: null }, 1_001);
+    await a.disconnectSession('ps1', 1_002);
+    await a.disconnectSession('ps2', 1_003); // p2 leaves voice too
+    expect((await seen()).sort()).toEqual(['p1', 'p2']);
+    await sleep(150);
+    // The next op in the guild prunes both: neither is online nor in voice.
+    await a.connectSession(connect('p3', 'ps3', [guild]), 1_004);
+    expect(await seen()).toEqual(['p3']);
+    // p1 comes back: one ONLINE, one OFFLINE, as the first time.
+    await a.connectSession(connect('p1', 'ps4', [guild]), 1_005);
+    await a.disconnectSession('ps4', 1_006);
+    const mine = () => (received.get(channels.presenceGuild(guild)) ?? []).filter((e) => e.userId === 'p1').map((e) => e.state);
+    await until(() => mine().length >= 4, 2_000, 'p1 events');
+    await sleep(50);
+    expect(mine()).toEqual(['ONLINE', 'OFFLINE', 'ONLINE', 'OFFLINE']);
+    expect(await a.repair(Date.now() + 10_000)).toBe(0);
   });
 
   it('sends a held-back OFFLINE once its grace ends, dated when the last session closed', async () => {

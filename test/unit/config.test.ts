@@ -140,6 +140,7 @@ describe('loadConfig', () => {
       [{ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'bad name' }, /REDIS_SENTINEL_NAME must be/],
       [{ REDIS_URL: 'redis://:secret@a:1', REDIS_PASSWORD: 'pw' }, /keep one/],
       [{ REDIS_CLUSTER_NODES: 'a' }, /REDIS_CLUSTER_NODES: "a" is not host:port/],
+      [{ REDIS_CLUSTER_NODES: 'a:7000', KEY_PREFIX: 'app{1}:' }, /KEY_PREFIX must not hold \{ or \} with REDIS_CLUSTER_NODES/],
     ])('refuses %o with a clear message', (env, message) => {
       expect(() => loadConfig(env)).toThrow(message);
     });

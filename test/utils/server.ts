@@ -51,10 +51,10 @@ export function useServers() {
     return { app, keyPrefix: config.keyPrefix, base, url: `${base}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
   }
 
-  /** Two instances sharing one Redis and one key prefix: they must behave as one. */
-  async function startPair(overrides: Partial<Config> = {}) {
+  /** Two instances sharing one Redis (or one Cluster) and one key prefix: they must behave as one. */
+  async function startPair(overrides: Partial<Config> = {}, engine: Exclude<EngineName, 'memory'> = 'redis') {
     const keyPrefix = uniquePrefix();
-    return [await start('redis', { keyPrefix, ...overrides }), await start('redis', { keyPrefix, ...overrides })] as const;
+    return [await start(engine, { keyPrefix, ...overrides }), await start(engine, { keyPrefix, ...overrides })] as const;
   }
 
   function wsClient(server: RunningServer, connectionParams?: Record<string, unknown>): Client {

@@ -11,6 +11,14 @@ export interface ClusterStateOptions extends EngineOptions {
   keyPrefix: string;
   /** How long an outbox entry waits before a repair pass re-applies it. @default 2000 */
   repairDelayMs?: number;
+  /**
+   * How long a guild keeps the seen entry of a user gone from its views. A
+   * stale copy of ops lives only inside one applier's call (a repair reads
+   * the outbox afresh, and acknowledged ops are gone from it), which command
+   * timeouts bound to seconds; ten minutes leaves room for a stalled process.
+   * @default 600000
+   */
+  seenKeptMs?: number;
   /** Runs between a user step and its derived steps; a throw there stands for an instance dying (tests). */
   afterUserStep?: () => void;
 }
@@ -49,11 +57,11 @@ export function stepKeys(keys: ClusterKeys) {
     grace: (userId: string): StepTargets => ({ keys: [...userOnly(userId), keys.pendingOffline(partitionOf(userId))], channels: own(userId) }),
     /** A guild's derived step, publishing presence and voice. */
     guild: (guildId: string): StepTargets => ({
-      keys: [keys.guildSeen(guildId), keys.guildOnline(guildId), keys.guildVoice(guildId), keys.guildVoiceVersion(guildId)],
+      keys: [keys.guildSeen(guildId), keys.guildOnline(guildId), keys.guildVoice(guildId), keys.guildVoiceVersion(guildId), keys.guildGone(guildId)],
       channels: [keys.channels.presenceGuild(guildId), keys.channels.voiceGuild(guildId)],
     }),
-    /** The index's derived step: apply.lua's four keys are all the index bucket. */
-    index: (sessionId: string): StepTargets => ({ keys: Array<string>(4).fill(keys.sessionIndex(sessionId)), channels: [] }),
+    /** The index's derived step: apply.lua's five keys are all the index bucket. */
+    index: (sessionId: string): StepTargets => ({ keys: Array<string>(5).fill(keys.sessionIndex(sessionId)), channels: [] }),
     ack: (userId: string): StepTargets => ({ keys: [keys.outbox(userId), keys.outboxDue(partitionOf(userId))], channels: [] }),
     /**
      * lib/study.lua's keys in partition p: the timers, then each day's totals
@@ -78,12 +86,12 @@ export function stepKeys(keys: ClusterKeys) {
     dayClose: (day: string): StepTargets => ({ keys: [keys.dayClosed(day)], channels: [keys.channels.dayClosed()] }),
     room: (roomId: string, eventId: string): StepTargets => ({
       keys: [keys.roomEvent(roomId, eventId)],
-      channels: [keys.channels.room(roomId), keys.channels.rooms(partitionOf(roomId))],
+      channels: [keys.channels.room(roomId), keys.channels.rooms()],
     }),
-    /** The room's derived step (ROOM_OUT): apply.lua's four keys are all the room's seen hash. */
+    /** The room's derived step (ROOM_OUT): apply.lua's five keys are all the room's seen hash. */
     roomOps: (roomId: string): StepTargets => ({
-      keys: Array<string>(4).fill(keys.roomSeen(roomId)),
-      channels: [keys.channels.room(roomId), keys.channels.rooms(partitionOf(roomId))],
+      keys: Array<string>(5).fill(keys.roomSeen(roomId)),
+      channels: [keys.channels.room(roomId), keys.channels.rooms()],
     }),
   };
 }
@@ -102,7 +110,7 @@ export function decodeOps(reply: unknown[], from: number): Op[] {
 
 /** What every part of the Cluster engine shares: clients, keys, steps and the outbox's derived steps. */
 export function createClusterContext(options: ClusterStateOptions) {
-  const { client, keyPrefix, repairDelayMs = 2_000, afterUserStep } = options;
+  const { client, keyPrefix, repairDelayMs = 2_000, seenKeptMs = 600_000, afterUserStep } = options;
   const keys = createClusterKeys(keyPrefix);
   const lists = stepKeys(keys);
   const steps = defineSteps(client);
@@ -128,13 +136,14 @@ export function createClusterContext(options: ClusterStateOptions) {
     }
     await Promise.all(
       [...byTarget].map(async ([target, list]) => {
-        const args = list.flatMap((op) => [op.seq, op.kind, op.payload]);
+        const ops = list.flatMap((op) => [op.seq, op.kind, op.payload]);
         const id = target.slice(2);
+        const now = Date.now();
         const [, version] = (await (target.startsWith('g:')
-          ? steps.applyOps(...lists.guild(id).keys, userId, userId, ...lists.guild(id).channels, ...args)
+          ? steps.applyOps(...lists.guild(id).keys, userId, userId, ...lists.guild(id).channels, now, seenKeptMs, ...ops)
           : target.startsWith('r:')
-            ? steps.applyOps(...lists.roomOps(id).keys, userId, userId, ...lists.roomOps(id).channels, ...args)
-            : steps.applyOps(...lists.index(id).keys, userId, '', '', '', ...args))) as [number, number];
+            ? steps.applyOps(...lists.roomOps(id).keys, userId, userId, ...lists.roomOps(id).channels, now, 0, ...ops)
+            : steps.applyOps(...lists.index(id).keys, userId, '', '', '', now, 0, ...ops))) as [number, number];
         versions.set(target, version);
       }),
     );

@@ -46,10 +46,17 @@ export function groupByPartition(ids: readonly string[]): Map<number, number[]> 
   return groups;
 }
 
+/**
+ * A guild's hash tag, its id in braces. An id holding a brace would end the
+ * tag early (or leave it empty, hashing each key whole), so its braces are
+ * replaced in the tag and the id follows it, which keeps the keys distinct.
+ */
+const guildTag = (guildId: string) => (/[{}]/.test(guildId) ? `{${guildId.replace(/[{}]/g, '_')}}~${guildId}` : `{${guildId}}`);
+
 export function createClusterKeys(prefix: string) {
   const inPartition = (id: string) => `${prefix}{${partitionTags[partitionOf(id)]}}`;
   const ofPartition = (p: number) => `${prefix}{${partitionTags[p]}}`;
-  const guild = (guildId: string) => `${prefix}guild:{${guildId}}`;
+  const guild = (guildId: string) => `${prefix}guild:${guildTag(guildId)}`;
   return {
     /** HASH: the user's sessions and summary, as on a single Redis (lua/lib/session-records.lua). */
     user: (userId: string) => `${inPartition(userId)}:u:${userId}`,
@@ -79,6 +86,8 @@ export function createClusterKeys(prefix: string) {
     guildVoiceVersion: (guildId: string) => `${guild(guildId)}:voice:v`,
     /** HASH: userId → seq of the last derived op applied to the guild. */
     guildSeen: (guildId: string) => `${guild(guildId)}:seen`,
+    /** ZSET: userId → when they left both of the guild's views; their seen entry goes some minutes later. */
+    guildGone: (guildId: string) => `${guild(guildId)}:gone`,
     /** ZSET: gateway nodeId → lease expiry (its own slot). */
     nodes: () => `${prefix}{nodes}`,
     /** STRING: a maintenance lock (one slot for all). */
@@ -93,18 +102,20 @@ export function createClusterKeys(prefix: string) {
     partitionDayClosed: (partition: number, day: string) => `${ofPartition(partition)}:sc:${day}`,
     /** STRING: the day's StudyDayClosed JSON; its existence means the day is closed. */
     dayClosed: (day: string) => `${prefix}{days}:closed:${day}`,
-    /** STRING: a relayed room event by its eventId (JSON), in the room id's partition. */
-    roomEvent: (roomId: string, eventId: string) => `${inPartition(roomId)}:rev:${roomId}:${eventId}`,
+    // Every room shares the {rooms} slot: room control events are few, and
+    // one slot keeps the every-room stream in publish order, as on one Redis.
+    /** STRING: a relayed room event by its eventId (JSON). */
+    roomEvent: (roomId: string, eventId: string) => `${prefix}{rooms}:ev:${roomId}:${eventId}`,
     /** HASH: userId → seq of the last derived op (ROOM_OUT) applied to the room. */
-    roomSeen: (roomId: string) => `${inPartition(roomId)}:rseen:${roomId}`,
+    roomSeen: (roomId: string) => `${prefix}{rooms}:seen:${roomId}`,
     /** Sharded channels, tagged like the owner so the script that owns a change can SPUBLISH it. */
     channels: {
       presenceUser: (userId: string) => `${inPartition(userId)}presence:user:${userId}`,
-      presenceGuild: (guildId: string) => `${prefix}presence:guild:{${guildId}}`,
-      voiceGuild: (guildId: string) => `${prefix}voice:guild:{${guildId}}`,
-      room: (roomId: string) => `${inPartition(roomId)}room:${roomId}`,
-      /** Every room event of a partition's rooms: "all rooms" is the 64 of them (no patterns in sharded pub/sub). */
-      rooms: (partition: number) => `${ofPartition(partition)}rooms`,
+      presenceGuild: (guildId: string) => `${prefix}presence:guild:${guildTag(guildId)}`,
+      voiceGuild: (guildId: string) => `${prefix}voice:guild:${guildTag(guildId)}`,
+      room: (roomId: string) => `${prefix}{rooms}room:${roomId}`,
+      /** Every room's events (sharded pub/sub has no patterns). */
+      rooms: () => `${prefix}{rooms}rooms`,
       studyUser: (userId: string) => `${inPartition(userId)}study:user:${userId}`,
       dayClosed: () => `${prefix}{days}study:day-closed`,
     },
@@ -124,11 +135,10 @@ export function clusterChannelsOf(keys: ClusterKeys) {
     studyUser: channels.studyUser,
     studyDayClosed: () => channels.dayClosed(),
   };
-  const everyRoom = Array.from({ length: PARTITIONS }, (_, p) => channels.rooms(p));
   return (topic: Topic<string>): string[] => {
     if (topic.pattern) {
       if (topic.kind !== 'room') throw new Error(`no sharded channels for a pattern of ${topic.kind}`);
-      return everyRoom;
+      return [channels.rooms()];
     }
     const channel = byKind[topic.kind as TopicKind];
     if (!channel) throw new Error(`no sharded channel for topic kind ${topic.kind}`);

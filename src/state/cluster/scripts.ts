@@ -10,7 +10,7 @@ const steps = {
   claimSession: { file: 'claim.lua', keys: 2 },
   markClosed: { file: 'mark-closed.lua', keys: 2 },
   openSessionStep: { file: 'open-session.lua', keys: 7 },
-  applyOps: { file: 'apply.lua', keys: 4 },
+  applyOps: { file: 'apply.lua', keys: 5 },
   ackOps: { file: 'ack.lua', keys: 2 },
   joinVoiceStep: { file: 'join-voice.lua', keys: 3 },
   leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },

@@ -3,12 +3,13 @@
 -- target saw from the user, so a replay or a second applier changes nothing
 -- and publishes nothing. Voice ops get the guild's version here.
 -- Guild targets: KEYS[1] seen hash (userId -> last seq applied)  KEYS[2] online hash (userId -> presence version)
---   KEYS[3] voice hash (userId -> channelId)  KEYS[4] voice version
+--   KEYS[3] voice hash (userId -> channelId)  KEYS[4] voice version  KEYS[5] gone zset (userId -> when they left both views)
 -- Room targets: the room's seen hash as every key (kept a day after its last op).
 -- Session targets: the index bucket as every key (dropping an entry twice is harmless: no seen)
 -- ARGV[1] userId    ARGV[2] seen field ('' for none)
 -- ARGV[3] presence (room: the room's) channel    ARGV[4] voice (room: every room's) channel ('' for none)
--- ARGV[5..] seq, kind, payload, ...
+-- ARGV[5] now (ms)    ARGV[6] how long a gone user's seen entry is kept (ms; 0: no pruning)
+-- ARGV[7..] seq, kind, payload, ...
 -- Kinds: '+' / '-' the user joins / leaves the online hash, payload 'version\tjson', the json published;
 -- 'J' / 'L' the user's voice channel is set / removed, payload 'channelId\tjson head\tjson tail'
 -- published with the version between; 'X' the index entry of session <payload> goes;
@@ -16,10 +17,11 @@
 -- Returns {ops applied, the last voice version assigned or 0}.
 
 local uid, field, presence, voice = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local now, keep = tonumber(ARGV[5]), tonumber(ARGV[6])
 local seen = 0
 if field ~= '' then seen = tonumber(redis.call('HGET', KEYS[1], field) or '0') end
 local applied, last, version = 0, false, 0
-for i = 5, #ARGV, 3 do
+for i = 7, #ARGV, 3 do
   if tonumber(ARGV[i]) > seen then
     local kind, payload = ARGV[i + 1], ARGV[i + 2]
     if kind == '+' or kind == '-' then
@@ -42,4 +44,19 @@ for i = 5, #ARGV, 3 do
   end
 end
 if last and field ~= '' then redis.call('HSET', KEYS[1], field, last) end
+
+-- A guild forgets the seen entry of a user gone from both its views once no
+-- copy of their ops can still be in flight (`keep`), so it does not grow
+-- with everyone it ever saw; a user who comes back starts a new entry.
+if keep > 0 and applied > 0 then
+  if redis.call('HEXISTS', KEYS[2], uid) == 0 and redis.call('HEXISTS', KEYS[3], uid) == 0 then
+    redis.call('ZADD', KEYS[5], now, uid)
+  else
+    redis.call('ZREM', KEYS[5], uid)
+  end
+  for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now - keep, 'LIMIT', 0, 20)) do
+    redis.call('HDEL', KEYS[1], gone)
+    redis.call('ZREM', KEYS[5], gone)
+  end
+end
 return { applied, version }

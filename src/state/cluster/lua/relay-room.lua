@@ -1,5 +1,5 @@
--- Publishes a room event (the room's partition) on the room's channel and
--- on its partition's every-room channel; with `once`, once per eventId.
+-- Publishes a room event (the {rooms} slot) on the room's channel and on
+-- the every-room channel; with `once`, once per eventId.
 -- KEYS[1] the event's record (kept `ttl` seconds)
 -- ARGV[1] the room's channel    ARGV[2] the every-room channel    ARGV[3] the event JSON
 -- ARGV[4] ttl (s)    ARGV[5] once '1'|'0'
