@@ -61,6 +61,8 @@ const targets: Record<string, [string, number]> = {
   overload_mutation_p99_ms: ['<=', 500],
   overload_delivery_lag_max_ms: ['<=', 10_000],
   startup_compiled_ms: ['<=', 2_000],
+  cluster_state_connection_states_1000_p99_ms: ['<=', 25],
+  cluster_day_close_50000_longest_step_ms: ['<=', 50],
 };
 const series: Record<string, number[]> = {};
 

@@ -89,6 +89,48 @@ async function measure(engine: Engine, ports: number[], counter: { sent: number 
   };
 }
 
+const DAY_CLOSE_TIMERS = 50_000;
+
+/** The longest single command (µs) each server logged since its SLOWLOG was reset, over the given servers. */
+async function longestCommandUs(ports: number[], reset: boolean) {
+  let longest = 0;
+  for (const port of ports) {
+    const direct = new Redis({ port, host: '127.0.0.1' });
+    if (reset) {
+      await direct.config('SET', 'slowlog-log-slower-than', '1000');
+      await direct.config('SET', 'slowlog-max-len', '10000');
+      await direct.slowlog('RESET');
+    } else {
+      for (const entry of (await direct.slowlog('GET', 10_000)) as Array<[number, number, number]>) longest = Math.max(longest, Number(entry[2]));
+    }
+    direct.disconnect();
+  }
+  return longest;
+}
+
+/**
+ * A study day closing with 50,000 timers running, spread over the
+ * partitions: how long the close takes and the longest any shard was held
+ * by one of its steps (SLOWLOG; target ≤ 50 ms).
+ */
+async function dayClose(state: ReturnType<typeof createClusterState>, ports: number[]) {
+  const started = Date.parse('2026-12-01T12:00:00Z');
+  let next = 0;
+  const worker = async () => {
+    while (next < DAY_CLOSE_TIMERS) {
+      const i = next++;
+      await state.startStudyTimer(`dc-u${i}`, null, started + (i % 1000));
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  await longestCommandUs(ports, true);
+  const began = performance.now();
+  const closed = await state.closeDay('2026-12-01', Date.parse('2026-12-02T00:00:05Z'));
+  const seconds = (performance.now() - began) / 1000;
+  if (closed?.users !== DAY_CLOSE_TIMERS) throw new Error(`day close credited ${closed?.users} users, not ${DAY_CLOSE_TIMERS}`);
+  return { seconds, longestStepMs: (await longestCommandUs(ports, false)) / 1000 };
+}
+
 /**
  * The state layer on a private 3-master Cluster (claim, user step, guild
  * steps, ack: docs/cluster-layout.md) against today's one-script engine on
@@ -123,6 +165,7 @@ export async function clusterState(ctx: BenchContext) {
       rounds.single.push(await measure(onSingle, [singlePort], singleSent, `r${r}`));
       rounds.cluster.push(await measure(onCluster, masters, clusterSent, `r${r}`));
     }
+    const close = await dayClose(onCluster, masters);
     const mean = (list: Array<Record<string, number>>, key: string) => list.reduce((a, b) => a + b[key]!, 0) / list.length;
     const out: Record<string, number> = {};
     for (const [name, list] of Object.entries(rounds)) {
@@ -135,6 +178,8 @@ export async function clusterState(ctx: BenchContext) {
       out[`${name}_state_connection_states_1000_p50_ms`] = mean(list, 'statesP50');
       out[`${name}_state_connection_states_1000_p99_ms`] = mean(list, 'statesP99');
     }
+    out.cluster_day_close_50000_seconds = close.seconds;
+    out.cluster_day_close_50000_longest_step_ms = close.longestStepMs;
     return out;
   } finally {
     single.disconnect();

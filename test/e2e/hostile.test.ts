@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { manualClock } from '../../src/clock.js';
 import type { HostileCase } from '../../scripts/hostile-corpus.js';
 import { collect } from '../utils/collect.js';
-import { redisUrl, testConfig } from '../utils/engines.js';
+import { clusterNodes, engineNames, redisUrl, testConfig } from '../utils/engines.js';
 import { CONNECT, JOIN, SAVE, START_TIMER } from '../utils/operations.js';
 import { gql, useServers, type RunningServer } from '../utils/server.js';
 import { authConfig, SERVICE_TOKEN, userToken } from '../utils/tokens.js';
@@ -82,19 +82,34 @@ function rawWs(server: RunningServer, authorization: string | undefined, skipIni
   });
 }
 
-/** Every key under the prefix with its serialized value: the state the corpus must not touch. */
-async function dumpKeys(redis: Redis, prefix: string): Promise<Record<string, string>> {
-  const keys: string[] = [];
-  for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
+/** Every key under the prefix with its serialized value, on every master: the state the corpus must not touch. */
+async function dumpKeys(servers: Redis[], prefix: string): Promise<Record<string, string>> {
   const dump: Record<string, string> = {};
-  for (const key of keys.sort()) dump[key] = ((await redis.dumpBuffer(key)) ?? Buffer.alloc(0)).toString('hex');
-  return dump;
+  for (const redis of servers) {
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
+    for (const key of keys.sort()) dump[key] = ((await redis.dumpBuffer(key)) ?? Buffer.alloc(0)).toString('hex');
+  }
+  return Object.fromEntries(Object.entries(dump).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-describe.skipIf(!redisUrl)('hostile input corpus', () => {
+/** A direct connection to each server holding the engine's data: the one Redis, or each Cluster master. */
+async function serversOf(engine: 'redis' | 'cluster'): Promise<Redis[]> {
+  if (engine === 'redis') return [new Redis(redisUrl!)];
+  const ports = clusterNodes!.split(',').map((n) => Number(n.slice(n.lastIndexOf(':') + 1)));
+  const all = ports.map((port) => new Redis({ host: '127.0.0.1', port }));
+  const roles = await Promise.all(all.map((r) => r.role()));
+  for (const [i, r] of all.entries()) if ((roles[i] as [string])[0] !== 'master') r.disconnect();
+  return all.filter((_, i) => (roles[i] as [string])[0] === 'master');
+}
+
+describe.each(engineNames.filter((e) => e !== 'memory') as Array<'redis' | 'cluster'>)('hostile input corpus (%s)', (engine) => {
   const { start, wsClient } = useServers();
-  const redis = redisUrl ? new Redis(redisUrl) : null;
-  afterAll(() => redis?.disconnect());
+  let servers: Redis[] = [];
+  beforeAll(async () => {
+    servers = await serversOf(engine);
+  });
+  afterAll(() => servers.forEach((r) => r.disconnect()));
 
   it('has at least 300 cases', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(300);
@@ -103,7 +118,7 @@ describe.skipIf(!redisUrl)('hostile input corpus', () => {
 
   it('answers every case as expected, keeps serving, and leaves every key untouched', { timeout: 120_000 }, async () => {
     const limits = { ...testConfig().limits, maxBodyBytes: 65_536, wsMaxPayloadBytes: 65_536, userRequestsPerMinute: 0 };
-    const server = await start('redis', { auth: authConfig(), limits }, manualClock(Date.parse('2026-11-23T03:00:00Z')));
+    const server = await start(engine, { auth: authConfig(), limits }, manualClock(Date.parse('2026-11-23T03:00:00Z')));
     const service = `Bearer ${SERVICE_TOKEN}`;
     const user = `Bearer ${await userToken({ sub: 'u1', guilds: ['g1'] })}`;
     const callers: Record<string, string | undefined> = {
@@ -122,7 +137,7 @@ describe.skipIf(!redisUrl)('hostile input corpus', () => {
     await gql(server.url, SAVE, { input: { userId: 'u2', seconds: 600 } }, svc);
     await gql(server.url, START_TIMER, { input: { userId: 'u1' } }, svc);
     await server.app.state.service.closeEndedDays();
-    const before = await dumpKeys(redis!, server.keyPrefix);
+    const before = await dumpKeys(servers, server.keyPrefix);
     expect(Object.keys(before).length).toBeGreaterThan(4);
 
     const clients = { service: wsClient(server, { authorization: service }), user: wsClient(server, { authorization: user }) };
@@ -189,6 +204,6 @@ describe.skipIf(!redisUrl)('hostile input corpus', () => {
     expect(overWs[0]?.errors).toBeUndefined();
     expect(keepAlive.error).toBeNull();
     // And nothing under the prefix changed.
-    expect(await dumpKeys(redis!, server.keyPrefix)).toEqual(before);
+    expect(await dumpKeys(servers, server.keyPrefix)).toEqual(before);
   });
 });
