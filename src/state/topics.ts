@@ -3,8 +3,10 @@ import type { PresenceEvent, RoomEvent, StudyDayClosed, StudyTimeEvent, VoiceSta
 
 /**
  * Every pub/sub topic and the payload it carries. Names are relative to the
- * key prefix. The Redis engine's Lua scripts publish to the same names
- * (see `src/state/redis/lua/lib/events.lua`); the contract tests hold the two together.
+ * key prefix. The single-Redis scripts publish to the same names
+ * (`src/state/redis/lua/lib/events.lua`), the Cluster's to the sharded
+ * channels of `clusterChannelsOf`; the payloads' JSON comes from
+ * `src/state/redis/payloads.ts`. The contract tests hold them together.
  */
 export interface TopicPayloads {
   presenceUser: PresenceEvent;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster } from 'ioredis';
+import { luaPayloads } from '../redis/payloads.js';
 
 /**
  * The Cluster steps under `cluster/lua/`, each with a fixed key count: with
@@ -41,7 +42,6 @@ export type StepName = keyof typeof steps;
 /** Pure helpers shared with the single-node scripts, then the Cluster's own. */
 const LIBRARY = [
   '../redis/lua/lib/util.lua',
-  '../redis/lua/lib/payloads.lua',
   '../redis/lua/lib/calendar.lua',
   '../redis/lua/lib/session-records.lua',
   './lua/lib/outbox.lua',
@@ -55,7 +55,9 @@ export type Step = (...args: Array<string | number>) => Promise<unknown>;
 
 /** Registers every step on the Cluster client (EVALSHA, EVAL once on NOSCRIPT) and returns them by name. */
 export function defineSteps(client: Cluster): Record<StepName, Step> {
-  const lib = LIBRARY.map(read).join('\n');
+  // The payload functions come generated from redis/payloads.ts, after util.lua (their helpers).
+  const [util, ...rest] = LIBRARY.map(read);
+  const lib = [util, luaPayloads(), ...rest].join('\n');
   const out = {} as Record<StepName, Step>;
   for (const [name, { file, keys }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number | null }]>) {
     client.defineCommand(name, { ...(keys === null ? {} : { numberOfKeys: keys }), lua: `${lib}\n${read(`./lua/${file}`)}` });

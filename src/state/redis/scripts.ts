@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
+import { luaPayloads } from './payloads.js';
 
 type Arg = string | number;
 
@@ -50,8 +51,11 @@ declare module 'ioredis' {
   }
 }
 
+/** Stands for the payload functions generated from payloads.ts. */
+const PAYLOADS = 'payloads';
+
 /** The shared Lua, by concern, in the order each part needs the ones before it; prepended to every script. */
-const LIBRARY = ['keys.lua', 'util.lua', 'payloads.lua', 'calendar.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
+const LIBRARY = ['keys.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
 
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
@@ -60,7 +64,7 @@ const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta
  * EVALSHA and falls back to EVAL once, so each call is one round trip.
  */
 export function defineScripts(client: Redis): void {
-  const lib = LIBRARY.map((file) => read(`lib/${file}`)).join('\n');
+  const lib = LIBRARY.map((file) => (file === PAYLOADS ? luaPayloads() : read(`lib/${file}`))).join('\n');
   for (const [name, { file, keys }] of Object.entries(scripts)) {
     client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
   }

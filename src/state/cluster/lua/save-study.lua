@@ -21,6 +21,6 @@ if seconds > stored(st, uid, day) then
   set_total(st, uid, day, seconds)
   publish_study(st, ukey, uid, day, now)
 end
-if left then emit(now, 'r:' .. room, 'O', room_out_payload(room, uid, now)) end
+if left then emit(now, 'r:' .. room, 'O', room_out_payload({ roomId = room, userId = uid, at = now })) end
 local total, running = live_seconds(st, ukey, uid, day, now)
 return with_ops({ total, running and 1 or 0 }, uid, due)

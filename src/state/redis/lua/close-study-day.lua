@@ -23,7 +23,7 @@ for _, seconds in ipairs(redis.call('HVALS', KEYS[2])) do
   users = users + 1
   total = total + tonumber(seconds)
 end
-local summary = '{"day":"' .. day .. '","users":' .. users .. ',"totalSeconds":' .. string.format('%d', total) .. '}'
+local summary = day_closed_payload({ day = day, users = users, totalSeconds = total })
 redis.call('SET', KEYS[1], summary, 'EX', retention)
 publish('study:day-closed', summary)
 return { 1, users, total }

@@ -23,5 +23,5 @@ end
 
 -- ROOM_OUT for each room the user's sessions no longer name, through the room's step.
 local function emit_room_outs(now, uid, rooms)
-  for _, rid in ipairs(rooms) do emit(now, 'r:' .. rid, 'O', room_out_payload(rid, uid, now)) end
+  for _, rid in ipairs(rooms) do emit(now, 'r:' .. rid, 'O', room_out_payload({ roomId = rid, userId = uid, at = now })) end
 end

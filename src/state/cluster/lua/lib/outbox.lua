@@ -35,7 +35,8 @@ end
 local function emit_presence(uid, now, channel, state, previous, count, guild_list, at, user_changed)
   if #guild_list == 0 and not user_changed then return end
   local version = redis.call('HINCRBY', KEYS[1], 'pv', 1)
-  local payload = presence_payload(uid, state, previous, count, guild_list, at, version)
+  local payload = presence_payload({ userId = uid, state = state, previousState = previous, sessionCount = count,
+    guildIds = guild_list, at = at, version = version })
   if user_changed then redis.call('SPUBLISH', channel, payload) end
   -- The guild keeps the version with its member: its snapshots then match its own events.
   local kind = state == 'ONLINE' and '+' or '-'
@@ -45,6 +46,6 @@ end
 -- A voice change for the guild's view; its version is assigned there (apply.lua).
 -- `at` (the event's time) defaults to now.
 local function emit_voice(now, kind, gid, cid, previous, uid, at)
-  local head, tail = voice_payload_parts(kind, gid, cid, previous, uid, at or now)
+  local head, tail = voice_payload_parts({ type = kind, guildId = gid, channelId = cid, previousChannelId = previous, userId = uid, at = at or now })
   emit(now, 'g:' .. gid, kind == 'LEFT' and 'L' or 'J', (cid or '') .. '\t' .. head .. '\t' .. tail)
 end

@@ -53,7 +53,7 @@ end
 -- `channel` defaults to the context's (the user of a one-user step).
 local function publish_study(st, ukey, uid, day, now, channel)
   local seconds, running = live_seconds(st, ukey, uid, day, now)
-  redis.call('SPUBLISH', channel or st.channel, study_payload(uid, day, seconds, running))
+  redis.call('SPUBLISH', channel or st.channel, study_payload({ userId = uid, day = day, seconds = seconds, running = running }))
 end
 
 -- Credits [ts, until) to each day it covers, then restarts the timer at

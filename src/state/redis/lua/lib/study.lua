@@ -40,7 +40,7 @@ end
 
 local function publish_study(uid, day, days, now)
   local seconds, running = live_seconds(uid, day, days, now)
-  publish('study:user:' .. uid, study_payload(uid, day, seconds, running))
+  publish('study:user:' .. uid, study_payload({ userId = uid, day = day, seconds = seconds, running = running }))
 end
 
 -- Credits [ts, until) to each day it covers, then restarts the timer at
