@@ -2,7 +2,8 @@ import { createMemoryRateLimiter, type RateLimiter } from '../rate-limit/limiter
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createEventBus, type EventBusOptions } from '../pubsub/event-bus.js';
+import type { Cluster, Redis } from 'ioredis';
+import { createEventBus, type EventBusOptions, type Transport } from '../pubsub/event-bus.js';
 import type { StateBus, TopicPayloads } from './topics.js';
 import { createMemoryTransport } from '../pubsub/memory-transport.js';
 import { createRedisTransport } from '../pubsub/redis-transport.js';
@@ -96,50 +97,47 @@ export async function createState(
     };
   }
 
-  if (target.mode === 'cluster') {
-    const clients = createClusterClients({ target, logger, commandTimeoutMs: config.redisCommandTimeoutMs });
-    const engine = instrumentEngine(createClusterEngine({ client: clients.command, keyPrefix: config.keyPrefix, ...retention }), 'cluster');
-    const bus = createEventBus<TopicPayloads>(
-      createShardedTransport({
-        publisher: clients.command,
-        subscriber: clients.subscriber,
-        keyPrefix: config.keyPrefix,
-        channelsOf: clusterChannelsOf(createClusterKeys(config.keyPrefix)),
-      }),
-      busOptions,
-    );
+  // Both Redis kinds: clients, the engine on the command client, the bus on its transport.
+  const onRedis = async (
+    name: 'redis' | 'cluster',
+    clients: { command: Redis | Cluster; close(): Promise<void> },
+    engine: StateEngine,
+    transport: Transport,
+  ): Promise<StateRuntime> => {
+    const bus = createEventBus<TopicPayloads>(transport, busOptions);
+    const instrumented = instrumentEngine(engine, name);
     if (!(await waitReady(clients.command, 2 * config.redisCommandTimeoutMs))) {
-      logger.warn('redis cluster not reachable yet; answering STATE_UNAVAILABLE until it is', {});
+      logger.warn('redis not reachable yet; answering STATE_UNAVAILABLE until it is', { engine: name });
     }
     return {
-      engine: 'cluster',
+      engine: name,
       bus,
       rateLimiter: createRedisRateLimiter(clients.command, config.keyPrefix),
-      service: createStateService({ engine, bus, ...serviceOptions }),
+      service: createStateService({ engine: instrumented, bus, ...serviceOptions }),
       close: async () => {
         await bus.close();
         await clients.close();
       },
     };
-  }
-
-  const clients = createRedisClients({ target, logger, commandTimeoutMs: config.redisCommandTimeoutMs });
-  const bus = createEventBus<TopicPayloads>(
-    createRedisTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix: config.keyPrefix }),
-    busOptions,
-  );
-  const engine = instrumentEngine(createRedisEngine({ client: clients.command, keyPrefix: config.keyPrefix, ...retention }), 'redis');
-  if (!(await waitReady(clients.command, 2 * config.redisCommandTimeoutMs))) {
-    logger.warn('redis not reachable yet; answering STATE_UNAVAILABLE until it is', {});
-  }
-  return {
-    engine: 'redis',
-    bus,
-    rateLimiter: createRedisRateLimiter(clients.command, config.keyPrefix),
-    service: createStateService({ engine, bus, ...serviceOptions }),
-    close: async () => {
-      await bus.close();
-      await clients.close();
-    },
   };
+  const { keyPrefix } = config;
+  const commandTimeoutMs = config.redisCommandTimeoutMs;
+
+  if (target.mode === 'cluster') {
+    const clients = createClusterClients({ target, logger, commandTimeoutMs });
+    const channelsOf = clusterChannelsOf(createClusterKeys(keyPrefix));
+    return onRedis(
+      'cluster',
+      clients,
+      createClusterEngine({ client: clients.command, keyPrefix, ...retention }),
+      createShardedTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix, channelsOf }),
+    );
+  }
+  const clients = createRedisClients({ target, logger, commandTimeoutMs });
+  return onRedis(
+    'redis',
+    clients,
+    createRedisEngine({ client: clients.command, keyPrefix, ...retention }),
+    createRedisTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix }),
+  );
 }
