@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import { silentLogger } from '../../src/logger.js';
 import { createStudyCalendar } from '../../src/state/calendar.js';
 import { createClusterState } from '../../src/state/cluster/engine.js';
@@ -155,16 +155,29 @@ export async function clusterState(ctx: BenchContext) {
       studyRetentionDays: 7,
       calendar: createStudyCalendar('00:00', 'UTC'),
     });
+    // The Cluster layer's steps on the single Redis: what one code path for every mode would cost there.
+    const stepsClient = new Redis(ctx.redisUrl, { enableOfflineQueue: true });
+    const onSingleSteps = createClusterState({
+      client: stepsClient as unknown as Cluster,
+      keyPrefix: `bench:steps:${Date.now()}:`,
+      ...retention,
+      studyRetentionDays: 7,
+      calendar: createStudyCalendar('00:00', 'UTC'),
+    });
+    const stepsSent = countCommands(stepsClient);
     const singlePort = Number(new URL(ctx.redisUrl).port);
     const singleSent = countCommands(single);
     const clusterSent = countCommands(clients.command);
     const masters = await cluster.masterPorts();
     // Interleaved rounds; ids differ per round so every connect is a first one.
-    const rounds = { single: [] as Awaited<ReturnType<typeof measure>>[], cluster: [] as Awaited<ReturnType<typeof measure>>[] };
+    type Round = Awaited<ReturnType<typeof measure>>;
+    const rounds = { single: [] as Round[], steps_on_single: [] as Round[], cluster: [] as Round[] };
     for (let r = 0; r < 2; r++) {
       rounds.single.push(await measure(onSingle, [singlePort], singleSent, `r${r}`));
+      rounds.steps_on_single.push(await measure(onSingleSteps, [singlePort], stepsSent, `r${r}`));
       rounds.cluster.push(await measure(onCluster, masters, clusterSent, `r${r}`));
     }
+    stepsClient.disconnect();
     const close = await dayClose(onCluster, masters);
     const mean = (list: Array<Record<string, number>>, key: string) => list.reduce((a, b) => a + b[key]!, 0) / list.length;
     const out: Record<string, number> = {};
