@@ -1,6 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Topic } from '../../pubsub/event-bus.js';
-import { bucketOf } from '../redis/keys.js';
+import { bucketOf } from '../names.js';
 import type { TopicKind } from '../topics.js';
 
 /**

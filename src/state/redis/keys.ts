@@ -1,54 +1,48 @@
-/**
- * Every Redis key the engine uses, built in one place. The `{…}` hash tag puts
- * all of a user's (or a guild's) data in one Cluster slot. `lua/lib/keys.lua`
- * builds the same names for keys a script only learns while it runs.
- */
-/** How many hashes hold the sessionId → userId index (lua/lib/keys.lua uses the same). */
-export const SESSION_BUCKETS = 16_384;
-/** How many hashes hold one gateway node's session ids (lua/lib/keys.lua uses the same). */
-export const NODE_BUCKETS = 256;
+import { bucketOf, render } from '../names.js';
+import { keyNames as n, NODE_BUCKETS, SESSION_BUCKETS } from './names.js';
 
-/** The bucket of an id: a hash of its UTF-8 bytes, as bucket_of in lua/lib/keys.lua. */
-export function bucketOf(id: string, buckets: number): number {
-  let h = 0;
-  for (const byte of Buffer.from(id, 'utf8')) h = (h * 31 + byte) % buckets;
-  return h;
-}
+/**
+ * Every Redis key of the single-Redis engine, rendered from the templates
+ * of names.ts (the scripts' Lua builders are generated from the same). The
+ * `{…}` hash tag keeps all of a user's (or a guild's) data together.
+ */
+export { bucketOf, NODE_BUCKETS, SESSION_BUCKETS };
 
 export function createKeys(prefix: string) {
+  const key = (name: (typeof n)[keyof typeof n], ...args: Array<string | number>) => prefix + render(name, args);
   return {
     /** HASH: the user's sessions (`s:<sessionId>`) and summary fields; see lua/lib/session-records.lua. */
-    user: (userId: string) => `${prefix}user:{${userId}}`,
+    user: (userId: string) => key(n.user, userId),
     /** HASH: sessionId → userId for the sessions of one bucket, so a disconnect needs only the session id. */
-    session: (sessionId: string) => `${prefix}sessions:{${bucketOf(sessionId, SESSION_BUCKETS)}}`,
+    session: (sessionId: string) => key(n.session, sessionId),
     /** HASH: userId → channelId for everyone in a voice channel of the guild. */
-    voice: (guildId: string) => `${prefix}guild:{${guildId}}:voice`,
+    voice: (guildId: string) => key(n.voice, guildId),
     /** STRING: the guild's voice version, raised by every voice event. */
-    voiceVersion: (guildId: string) => `${prefix}guild:{${guildId}}:voice:v`,
+    voiceVersion: (guildId: string) => key(n.voiceVersion, guildId),
     /** SET: users online as seen from the guild (for snapshots). */
-    guildOnline: (guildId: string) => `${prefix}guild:{${guildId}}:online`,
+    guildOnline: (guildId: string) => key(n.guildOnline, guildId),
     /** STRING: a closed session's tombstone, so a late CONNECT is ignored. */
-    tombstone: (sessionId: string) => `${prefix}tomb:{${sessionId}}`,
+    tombstone: (sessionId: string) => key(n.tombstone, sessionId),
     /** ZSET: gateway nodeId → lease expiry (epoch ms). */
-    nodes: () => `${prefix}nodes`,
-    /** HASH: sessionId → '' for the node's sessions of one bucket (built in lua/lib/keys.lua). */
-    nodeSessions: (nodeId: string, sessionId: string) => `${prefix}node:{${nodeId}}:sessions:${bucketOf(sessionId, NODE_BUCKETS)}`,
+    nodes: () => key(n.nodes),
+    /** HASH: sessionId → '' for the node's sessions of one bucket. */
+    nodeSessions: (nodeId: string, sessionId: string) => key(n.nodeSessions, nodeId, bucketOf(sessionId, NODE_BUCKETS)),
     /** ZSET: sessionId → connectedAt of sessions without a node, for SESSION_MAX_AGE_SECONDS. */
-    unleasedSessions: () => `${prefix}sessions:unleased`,
+    unleasedSessions: () => key(n.unleasedSessions),
     /** ZSET: userId → when their held-back OFFLINE is due (PRESENCE_GRACE_MS). */
-    pendingOffline: () => `${prefix}presence:pending`,
+    pendingOffline: () => key(n.pendingOffline),
     /** STRING: a maintenance lock, held by one instance per sweep. */
-    lock: (name: string) => `${prefix}lock:${name}`,
+    lock: (name: string) => key(n.lock, name),
     /** HASH: userId → seconds studied on the day. */
-    studyTotals: (day: string) => `${prefix}study:{${day}}:totals`,
+    studyTotals: (day: string) => key(n.studyTotals, day),
     /** ZSET (scores 0): the day's user ids, paged by ZRANGEBYLEX. */
-    studyMembers: (day: string) => `${prefix}study:{${day}}:users`,
+    studyMembers: (day: string) => key(n.studyMembers, day),
     /** STRING: the day's closing summary; its existence means the day is closed. */
-    studyClosed: (day: string) => `${prefix}study:{${day}}:closed`,
+    studyClosed: (day: string) => key(n.studyClosed, day),
     /** ZSET: userId → start (epoch ms) of every running study timer. */
-    studyTimers: () => `${prefix}study:timers`,
+    studyTimers: () => key(n.studyTimers),
     /** STRING: a relayed room event by its eventId (JSON), so a retry is published once. */
-    roomEvent: (roomId: string, eventId: string) => `${prefix}room:{${roomId}}:event:${eventId}`,
+    roomEvent: (roomId: string, eventId: string) => key(n.roomEvent, roomId, eventId),
     /** A pub/sub channel for a topic of `src/state/topics.ts`. */
     channel: (topic: string) => `${prefix}${topic}`,
   };

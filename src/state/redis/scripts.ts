@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
+import { luaNames } from './names.js';
 import { luaPayloads } from './payloads.js';
 
 type Arg = string | number;
@@ -51,11 +52,12 @@ declare module 'ioredis' {
   }
 }
 
-/** Stands for the payload functions generated from payloads.ts. */
+/** Stand for the Lua generated from names.ts and payloads.ts. */
+const NAMES = 'names';
 const PAYLOADS = 'payloads';
 
 /** The shared Lua, by concern, in the order each part needs the ones before it; prepended to every script. */
-const LIBRARY = ['keys.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
+const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
 
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
@@ -64,7 +66,8 @@ const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta
  * EVALSHA and falls back to EVAL once, so each call is one round trip.
  */
 export function defineScripts(client: Redis): void {
-  const lib = LIBRARY.map((file) => (file === PAYLOADS ? luaPayloads() : read(`lib/${file}`))).join('\n');
+  const generated: Record<string, () => string> = { [NAMES]: luaNames, [PAYLOADS]: luaPayloads };
+  const lib = LIBRARY.map((file) => generated[file]?.() ?? read(`lib/${file}`)).join('\n');
   for (const [name, { file, keys }] of Object.entries(scripts)) {
     client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
   }

@@ -25,5 +25,5 @@ for _, seconds in ipairs(redis.call('HVALS', KEYS[2])) do
 end
 local summary = day_closed_payload({ day = day, users = users, totalSeconds = total })
 redis.call('SET', KEYS[1], summary, 'EX', retention)
-publish('study:day-closed', summary)
+publish(DAY_CLOSED_CHANNEL, summary)
 return { 1, users, total }

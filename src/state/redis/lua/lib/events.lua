@@ -5,19 +5,19 @@ local function publish_presence(uid, ukey, state, previous, count, guild_list, a
   if #guild_list == 0 and not user_changed then return end
   local payload = presence_payload({ userId = uid, state = state, previousState = previous, sessionCount = count,
     guildIds = guild_list, at = at, version = redis.call('HINCRBY', ukey, 'pv', 1) })
-  if user_changed then publish('presence:user:' .. uid, payload) end
-  for _, g in ipairs(guild_list) do publish('presence:guild:' .. g, payload) end
+  if user_changed then publish(presence_user_channel(uid), payload) end
+  for _, g in ipairs(guild_list) do publish(presence_guild_channel(g), payload) end
 end
 
 local function publish_voice(kind, gid, cid, previous, uid, at)
   local version = redis.call('INCR', voice_version_key(gid))
   local head, tail = voice_payload_parts({ type = kind, guildId = gid, channelId = cid, previousChannelId = previous, userId = uid, at = at })
-  publish('voice:guild:' .. gid, head .. version .. tail)
+  publish(voice_guild_channel(gid), head .. version .. tail)
   return version
 end
 
 local function publish_room_out(rid, uid, at)
-  publish('room:' .. rid, room_out_payload({ roomId = rid, userId = uid, at = at }))
+  publish(room_channel(rid), room_out_payload({ roomId = rid, userId = uid, at = at }))
 end
 
 -- Ends the user's voice membership (vg/vc in the user hash) with a LEFT event.

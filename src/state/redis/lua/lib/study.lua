@@ -3,9 +3,6 @@
 -- hash tag. A running timer's start is `ts` in the user hash and its score in
 -- the timers zset.
 
-local function totals_key(day) return PREFIX .. 'study:{' .. day .. '}:totals' end
-local function members_key(day) return PREFIX .. 'study:{' .. day .. '}:users' end
-local function timers_key() return PREFIX .. 'study:timers' end
 
 -- The calendar (parse_calendar, split) is lib/calendar.lua.
 
@@ -40,7 +37,7 @@ end
 
 local function publish_study(uid, day, days, now)
   local seconds, running = live_seconds(uid, day, days, now)
-  publish('study:user:' .. uid, study_payload({ userId = uid, day = day, seconds = seconds, running = running }))
+  publish(study_user_channel(uid), study_payload({ userId = uid, day = day, seconds = seconds, running = running }))
 end
 
 -- Credits [ts, until) to each day it covers, then restarts the timer at
