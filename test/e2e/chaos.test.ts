@@ -4,7 +4,7 @@ import { sleep, until } from '../utils/collect.js';
 import { hasRedisServerBinary, startRedisServer } from '../utils/redis-server.js';
 import { CONNECT, PRESENCE } from '../utils/operations.js';
 import { codeOf, gql, useServers } from '../utils/server.js';
-import { testConfig, uniquePrefix, singleRedis } from '../utils/engines.js';
+import { clusterNodes, testConfig, uniquePrefix, singleRedis } from '../utils/engines.js';
 
 const HEARTBEAT = 'mutation($n: ID!, $t: Int) { heartbeat(nodeId: $n, ttlSeconds: $t) { resync expiresAt } }';
 const SYNC = 'mutation($i: SyncNodeSessionsInput!) { syncNodeSessions(input: $i) { opened closed unchanged refused } }';
@@ -116,6 +116,31 @@ describe.skipIf(!hasRedisServerBinary())('chaos with a private redis-server', ()
     } finally {
       await redis.stop();
     }
+  });
+});
+
+describe.skipIf(!clusterNodes)('lapsed nodes on a Redis Cluster', () => {
+  const { start, wsClient, subscribe } = useServers();
+
+  it('reaps a node that stops heartbeating within twice its lease, its sessions in every partition, with events on another instance', { timeout: 30_000 }, async () => {
+    const options = { keyPrefix: uniquePrefix(), reliability };
+    const a = await start('cluster', options, systemClock);
+    const b = await start('cluster', options, systemClock);
+    // Users of many partitions, so the reaper has to visit several masters.
+    const users = Array.from({ length: 12 }, (_, i) => `cu-${i}`);
+    const events = await subscribe(b, wsClient(b), PRESENCE, { userIds: users });
+    await gql(a.url, HEARTBEAT, { n: 'gw-c', t: 2 });
+    for (const [i, userId] of users.entries()) await gql(a.url, CONNECT, { input: { sessionId: `cx${i}`, userId, nodeId: 'gw-c' } });
+    const lastHeartbeat = Date.now();
+    await gql(a.url, HEARTBEAT, { n: 'gw-c', t: 2 });
+    const offline = () => events.events.filter((r) => r.data?.presenceChanged.state === 'OFFLINE').length;
+    await until(() => offline() === users.length, 4_500, 'reap');
+    const reapMs = Date.now() - lastHeartbeat;
+    console.log(`reap on the Cluster: node with a 2 s lease reaped ${reapMs} ms after its last heartbeat`);
+    expect(reapMs).toBeLessThanOrEqual(4_000);
+    expect((await gql(b.url, STATES, { u: users })).data?.connectionStates.every((c: { state: string }) => c.state === 'OFFLINE')).toBe(true);
+    await sleep(200);
+    expect(offline()).toBe(users.length);
   });
 });
 
