@@ -4,12 +4,5 @@
 -- Returns {userId, sessionCount, pending 0|1, guilds ('\n'-joined), version, ...}.
 
 local out = {}
-for i, ukey in ipairs(KEYS) do
-  local f = redis.call('HMGET', ukey, 'n', 'pend', 'g', 'pv')
-  out[#out + 1] = ARGV[i]
-  out[#out + 1] = tonumber(f[1] or '0')
-  out[#out + 1] = f[2] and 1 or 0
-  out[#out + 1] = f[3] or ''
-  out[#out + 1] = tonumber(f[4] or '0')
-end
+for i, ukey in ipairs(KEYS) do append_presence(out, ukey, ARGV[i]) end
 return out

@@ -9,12 +9,5 @@ if KEYS[1] ~= '' then users = redis.call('SMEMBERS', KEYS[1]) else
   for i = 2, #ARGV do users[#users + 1] = ARGV[i] end
 end
 local out = {}
-for _, uid in ipairs(users) do
-  local f = redis.call('HMGET', user_key(uid), 'n', 'pend', 'g', 'pv')
-  out[#out + 1] = uid
-  out[#out + 1] = tonumber(f[1] or '0')
-  out[#out + 1] = f[2] and 1 or 0
-  out[#out + 1] = f[3] or ''
-  out[#out + 1] = tonumber(f[4] or '0')
-end
+for _, uid in ipairs(users) do append_presence(out, user_key(uid), uid) end
 return out

@@ -78,3 +78,14 @@ local function store_summary(ukey, s)
     if #guilds > 0 then redis.call('HSET', ukey, 'g', table.concat(guilds, '\n')) else redis.call('HDEL', ukey, 'g') end
   end
 end
+
+-- A user's presence as snapshots read it, appended to `out`: userId,
+-- sessionCount, pending 0|1, guilds ('\n'-joined), version (session-codec.ts decodes it).
+local function append_presence(out, ukey, uid)
+  local f = redis.call('HMGET', ukey, 'n', 'pend', 'g', 'pv')
+  out[#out + 1] = uid
+  out[#out + 1] = tonumber(f[1] or '0')
+  out[#out + 1] = f[2] and 1 or 0
+  out[#out + 1] = f[3] or ''
+  out[#out + 1] = tonumber(f[4] or '0')
+end
