@@ -7,7 +7,7 @@ const ROOM_EVENTS = 'subscription { roomEvents(roomId: "r1") { type roomId userI
 const PUBLISH = 'mutation ($i: Int!) { publishRoomEvent(input: { type: ALERT, roomId: "r1", userId: "u1", alertCount: $i, message: "a short room alert" }) { at } }';
 
 // On one Redis and, through sharded pub/sub, on the Cluster.
-const stores = [...(redisUrl ? [{ name: 'redis', env: { REDIS_URL: redisUrl } }] : []), ...(clusterNodes ? [{ name: 'cluster', env: { REDIS_CLUSTER_NODES: clusterNodes } }] : [])];
+const stores: Array<{ name: string; env: Record<string, string> }> = [...(redisUrl ? [{ name: 'redis', env: { REDIS_URL: redisUrl } }] : []), ...(clusterNodes ? [{ name: 'cluster', env: { REDIS_CLUSTER_NODES: clusterNodes } }] : [])];
 
 describe.each(stores)('SSE fan-out keeps the instance responsive ($name)', ({ env: store }) => {
   const { spawnServer } = useServerProcesses();
