@@ -21,9 +21,13 @@ export function clusterStudy(ctx: ClusterContext) {
   const studyChannel = (userId: string) => keys.channels.studyUser(userId);
   const timerKeys = (userId: string, cal: string) => counted([keys.user(userId), ...lists.study(partitionOf(userId), daysOf(cal)).keys]);
 
-  /** Credits, in one partition, every timer that started before `end`, a batch a step. */
+  /**
+   * Credits, in one partition, every timer that started before `end`, a
+   * batch a step. Each step moves its timers to `end`, so the loop ends; the
+   * bound only keeps a fault from spinning (the caller's rounds then fail).
+   */
   async function settleTimers(p: number, end: number, now: number) {
-    for (;;) {
+    for (let batch = 0; batch < 10_000; batch++) {
       const flat = await client.zrangebyscore(keys.timers(p), '-inf', `(${end}`, 'WITHSCORES', 'LIMIT', 0, SETTLE_BATCH);
       if (flat.length === 0) return;
       const ids = flat.filter((_, i) => i % 2 === 0);
