@@ -89,3 +89,11 @@ local function append_presence(out, ukey, uid)
   out[#out + 1] = f[3] or ''
   out[#out + 1] = tonumber(f[4] or '0')
 end
+
+-- A user's connection fields as connectionStates reads them: one record
+-- 'sessionCount\31room\31lastSeenAt\31pending\31guilds\30' (room, lastSeenAt
+-- and guilds empty when absent, pending '1' or empty; session-codec.ts decodes it).
+local function connection_record(ukey)
+  local f = redis.call('HMGET', ukey, 'n', 'room', 'last', 'pend', 'g')
+  return (f[1] or '0') .. '\31' .. (f[2] or '') .. '\31' .. (f[3] or '') .. '\31' .. (f[4] and '1' or '') .. '\31' .. (f[5] or '') .. '\30'
+end
