@@ -40,7 +40,8 @@ export interface StepTargets {
 /** The keys and channels of each step, from the one keys module; the layout test checks each shares one slot. */
 export function stepKeys(keys: ClusterKeys) {
   const userOnly = (userId: string) => [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId))];
-  const own = (userId: string) => [keys.channels.presenceUser(userId)];
+  // The user's own channels: their presence, and their study time (a last close stops the timer).
+  const own = (userId: string) => [keys.channels.presenceUser(userId), keys.channels.studyUser(userId)];
   return {
     claim: (sessionId: string): StepTargets => ({ keys: [keys.sessionIndex(sessionId), keys.tombstone(sessionId)], channels: [] }),
     /** A user step that needs only the user hash and the outbox (voice). */

@@ -50,7 +50,7 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
                   userId,
                   now,
                   now + repairDelayMs,
-                  ...grace.channels,
+                  keys.channels.presenceUser(userId),
                   options.presenceRetentionSeconds,
                   cal,
                   keys.channels.studyUser(userId),
