@@ -1,5 +1,6 @@
 import { createStudyCalendar } from '../../src/state/calendar.js';
 import calculateSlot from 'cluster-key-slot';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClusterKeys, PARTITIONS, partitionOf, partitionTags } from '../../src/state/cluster/keys.js';
 import { stepKeys } from '../../src/state/cluster/context.js';
@@ -26,33 +27,54 @@ describe('Cluster layout', () => {
     partitionTags.forEach((tag, n) => expect(Math.floor(calculateSlot(tag) / 256)).toBe(n));
   });
 
+  /** Every step's key list (channels included) for one id, as the layout tests check them. */
+  const allLists = (lists: ReturnType<typeof stepKeys>, id: string, i: number) => {
+    const p = partitionOf(id);
+    const days = ['2026-12-01', '2026-12-02'];
+    // Users of the same partition, as a partition step gets them.
+    const mates = [id, ...Array.from({ length: 200 }, (_, k) => `${id}-${k}`).filter((u) => partitionOf(u) === p)];
+    return [
+      lists.claim(id),
+      lists.user(id, `s-${i}`),
+      lists.userOnly(id),
+      lists.grace(id),
+      lists.guild(id),
+      lists.index(id),
+      lists.ack(id),
+      lists.study(p, days, '2026-11-20'),
+      lists.studyUser(id, days, '2026-11-20'),
+      lists.partitionUsers(p, mates, days),
+      lists.studyPage(p, days[0]!),
+      lists.partitionDay(p, days[0]!),
+      lists.dayClose(days[0]!),
+      lists.room(id, `e-${i}`),
+      lists.roomOps(id),
+    ].map(({ keys, channels }) => [...keys, ...channels]);
+  };
+  // Braces too: an id must never pick or break the hash tag.
+  const idOf = (i: number) => [`id-${i}-${(i * 7919).toString(36)}`, `}${i}`, `{${i}}x`, `a{${i}`, `{}${i}`][i % 5]!;
+
+  it.skipIf(!seeds)('has a real Cluster agree (CLUSTER KEYSLOT) that each step list is one slot', async () => {
+    const [host, port] = (seeds ?? '').split(',')[0]!.split(':');
+    const node = new Redis({ host, port: Number(port) });
+    try {
+      const lists = stepKeys(createClusterKeys('t:'));
+      for (let i = 0; i < 20; i++) {
+        for (const list of allLists(lists, idOf(i), i)) {
+          const slots = await Promise.all(list.map((key) => node.call('CLUSTER', 'KEYSLOT', key) as Promise<number>));
+          expect(new Set(slots).size, list.join(' ')).toBe(1);
+          expect(slots[0]).toBe(calculateSlot(list[0]!));
+        }
+      }
+    } finally {
+      node.disconnect();
+    }
+  });
+
   it('builds every step key list, channels included, in one slot', () => {
     const lists = stepKeys(createClusterKeys('t:'));
     for (let i = 0; i < 500; i++) {
-      // Braces too: an id must never pick or break the hash tag.
-      const id = [`id-${i}-${(i * 7919).toString(36)}`, `}${i}`, `{${i}}x`, `a{${i}`, `{}${i}`][i % 5]!;
-      const p = partitionOf(id);
-      const days = ['2026-12-01', '2026-12-02'];
-      // Users of the same partition, as a partition step gets them.
-      const mates = [id, ...Array.from({ length: 200 }, (_, k) => `${id}-${k}`).filter((u) => partitionOf(u) === p)];
-      for (const { keys, channels } of [
-        lists.claim(id),
-        lists.user(id, `s-${i}`),
-        lists.userOnly(id),
-        lists.grace(id),
-        lists.guild(id),
-        lists.index(id),
-        lists.ack(id),
-        lists.study(p, days, '2026-11-20'),
-        lists.studyUser(id, days, '2026-11-20'),
-        lists.partitionUsers(p, mates, days),
-        lists.studyPage(p, days[0]!),
-        lists.partitionDay(p, days[0]!),
-        lists.dayClose(days[0]!),
-        lists.room(id, `e-${i}`),
-        lists.roomOps(id),
-      ]) {
-        const list = [...keys, ...channels];
+      for (const list of allLists(lists, idOf(i), i)) {
         expect(new Set(list.map((key) => calculateSlot(key))).size, list.join(' ')).toBe(1);
       }
     }
