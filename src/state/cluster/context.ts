@@ -4,7 +4,7 @@ import { toConnection } from '../records.js';
 import { createCalendarArgs } from '../redis/calendar-args.js';
 import { num } from '../redis/context.js';
 import { createClusterKeys, partitionOf, type ClusterKeys } from './keys.js';
-import { defineSteps } from './scripts.js';
+import { defineSteps, type Step } from './scripts.js';
 
 export interface ClusterStateOptions extends EngineOptions {
   client: Cluster;
@@ -42,6 +42,14 @@ export function stepKeys(keys: ClusterKeys) {
   const userOnly = (userId: string) => [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId))];
   // The user's own channels: their presence, and their study time (a last close stops the timer).
   const own = (userId: string) => [keys.channels.presenceUser(userId), keys.channels.studyUser(userId)];
+  /**
+   * lib/study.lua's keys in partition p: the timers, then each day's totals
+   * and members (the calendar's days, then `extra` when it is not one of them).
+   */
+  const study = (p: number, days: readonly string[], extra = ''): StepTargets => {
+    const all = extra === '' || days.includes(extra) ? days : [...days, extra];
+    return { keys: [keys.timers(p), ...all.flatMap((d) => [keys.studyTotals(p, d), keys.studyMembers(p, d)])], channels: [] };
+  };
   return {
     claim: (sessionId: string): StepTargets => ({ keys: [keys.sessionIndex(sessionId), keys.tombstone(sessionId)], channels: [] }),
     /** A user step that needs only the user hash and the outbox (voice). */
@@ -64,22 +72,15 @@ export function stepKeys(keys: ClusterKeys) {
     /** The index's derived step: apply.lua's five keys are all the index bucket. */
     index: (sessionId: string): StepTargets => ({ keys: Array<string>(5).fill(keys.sessionIndex(sessionId)), channels: [] }),
     ack: (userId: string): StepTargets => ({ keys: [keys.outbox(userId), keys.outboxDue(partitionOf(userId))], channels: [] }),
-    /**
-     * lib/study.lua's keys in partition p: the timers, then each day's totals
-     * and members (the calendar's days, then `extra` when it is not one of them).
-     */
-    study: (p: number, days: readonly string[], extra = ''): StepTargets => {
-      const all = extra === '' || days.includes(extra) ? days : [...days, extra];
-      return { keys: [keys.timers(p), ...all.flatMap((d) => [keys.studyTotals(p, d), keys.studyMembers(p, d)])], channels: [] };
-    },
-    /** A user step on study time; `sessions` adds the close-session keys before the study keys. */
+    study,
+    /** A user step on study time with the outbox (a save): the user's keys, then the study keys. */
     studyUser: (userId: string, days: readonly string[], extra = ''): StepTargets => ({
-      keys: [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId)), ...stepKeys(keys).study(partitionOf(userId), days, extra).keys],
+      keys: [...userOnly(userId), ...study(partitionOf(userId), days, extra).keys],
       channels: [keys.channels.studyUser(userId)],
     }),
     /** A partition step over some of its users (they all belong to p): study keys, then each user's hash. */
     partitionUsers: (p: number, userIds: readonly string[], days: readonly string[], extra = ''): StepTargets => ({
-      keys: [...stepKeys(keys).study(p, days, extra).keys, ...userIds.map(keys.user)],
+      keys: [...study(p, days, extra).keys, ...userIds.map(keys.user)],
       channels: userIds.map(keys.channels.studyUser),
     }),
     studyPage: (p: number, day: string): StepTargets => ({ keys: [keys.studyMembers(p, day), keys.studyTotals(p, day), keys.timers(p)], channels: [] }),
@@ -121,6 +122,15 @@ export function createClusterContext(options: ClusterStateOptions) {
   /** A variable-key step's leading arguments: the key count, then the keys. */
   const counted = (keyList: string[]) => [keyList.length, ...keyList];
 
+  /** apply.lua's keys and leading ARGV for one target: 'g:' a guild, 'r:' a room, 's:' the session index. */
+  function applyHead(target: string, userId: string): Array<string | number> {
+    const id = target.slice(2);
+    const now = Date.now();
+    if (target.startsWith('g:')) return [...lists.guild(id).keys, userId, userId, ...lists.guild(id).channels, now, seenKeptMs];
+    if (target.startsWith('r:')) return [...lists.roomOps(id).keys, userId, userId, ...lists.roomOps(id).channels, now, 0];
+    return [...lists.index(id).keys, userId, '', '', '', now, 0];
+  }
+
   /**
    * Applies ops per target in parallel, each target's in seq order, then
    * acknowledges them. Resolves with the last voice version each guild
@@ -138,13 +148,7 @@ export function createClusterContext(options: ClusterStateOptions) {
     await Promise.all(
       [...byTarget].map(async ([target, list]) => {
         const ops = list.flatMap((op) => [op.seq, op.kind, op.payload]);
-        const id = target.slice(2);
-        const now = Date.now();
-        const [, version] = (await (target.startsWith('g:')
-          ? steps.applyOps(...lists.guild(id).keys, userId, userId, ...lists.guild(id).channels, now, seenKeptMs, ...ops)
-          : target.startsWith('r:')
-            ? steps.applyOps(...lists.roomOps(id).keys, userId, userId, ...lists.roomOps(id).channels, now, 0, ...ops)
-            : steps.applyOps(...lists.index(id).keys, userId, '', '', '', now, 0, ...ops))) as [number, number];
+        const [, version] = (await steps.applyOps(...applyHead(target, userId), ...ops)) as [number, number];
         versions.set(target, version);
       }),
     );
@@ -161,6 +165,17 @@ export function createClusterContext(options: ClusterStateOptions) {
     return { reply, versions };
   }
 
+  /**
+   * A user step that may stop the study timer (a last close, a held-back
+   * OFFLINE): `fixed` keys, then the partition's study keys for the
+   * calendar, run again once with a calendar reaching an older timer.
+   */
+  const timerUserStep = (userId: string, now: number, opsFrom: number, step: Step, fixed: string[], args: (cal: string) => Array<string | number>) =>
+    withCalendar<unknown[]>(now, async (cal) => {
+      const all = [...fixed, ...lists.study(partitionOf(userId), daysOf(cal)).keys];
+      return (await userStep(userId, opsFrom, () => step(...counted(all), ...args(cal)))).reply;
+    });
+
   /** A sessions user step's reply fields (open-session.lua, close-session.lua) as a connection. */
   const connectionOf = (userId: string, reply: unknown[]) => {
     const [status, record, count, room, last, pending] = reply as [string, string | null, number, string | null, string | null, number];
@@ -176,6 +191,7 @@ export function createClusterContext(options: ClusterStateOptions) {
     repairDelayMs,
     applyPending,
     userStep,
+    timerUserStep,
     connectionOf,
     calendarArg,
     withCalendar,

@@ -1,7 +1,7 @@
 import { guard } from '../redis/context.js';
 import type { ClusterContext } from './context.js';
 import { decodeOps } from './context.js';
-import { allPartitions as partitions, nodeRange, partitionOf } from './keys.js';
+import { allPartitions as partitions, nodeRange } from './keys.js';
 import type { clusterSessions } from './sessions.js';
 
 
@@ -13,7 +13,7 @@ import type { clusterSessions } from './sessions.js';
  * pass cut short is finished by the next one, on any instance.
  */
 export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typeof clusterSessions>) {
-  const { client, keys, lists, steps, options, repairDelayMs, userStep, applyPending, withCalendar, daysOf, counted, studyRetention } = ctx;
+  const { client, keys, lists, steps, options, repairDelayMs, timerUserStep, applyPending, studyRetention } = ctx;
   const closeAll = (members: string[][], now: number) =>
     Promise.all(members.map(([userId, sessionId]) => sessions.closeOwnedSession(userId!, sessionId!, now)));
 
@@ -41,24 +41,16 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
         const due = await Promise.all(partitions.map((p) => client.zrangebyscore(keys.pendingOffline(p), '-inf', now, 'LIMIT', 0, budget)));
         const expired = await Promise.all(
           due.flat().slice(0, budget).map(async (userId) => {
-            const grace = lists.grace(userId);
-            const reply = await withCalendar<unknown[]>(now, async (cal) => {
-              const study = lists.study(partitionOf(userId), daysOf(cal)).keys;
-              const step = await userStep(userId, 1, () =>
-                steps.expireGrace(
-                  ...counted([...grace.keys, ...study]),
-                  userId,
-                  now,
-                  now + repairDelayMs,
-                  keys.channels.presenceUser(userId),
-                  options.presenceRetentionSeconds,
-                  cal,
-                  keys.channels.studyUser(userId),
-                  studyRetention,
-                ),
-              );
-              return step.reply;
-            });
+            const reply = await timerUserStep(userId, now, 1, steps.expireGrace, lists.grace(userId).keys, (cal) => [
+              userId,
+              now,
+              now + repairDelayMs,
+              keys.channels.presenceUser(userId),
+              options.presenceRetentionSeconds,
+              cal,
+              keys.channels.studyUser(userId),
+              studyRetention,
+            ]);
             return reply[0] === 1 ? 1 : 0;
           }),
         );

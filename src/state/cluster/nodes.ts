@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { StateError } from '../../errors.js';
 import { guard } from '../redis/context.js';
+import { readNodeLeases, takeLock } from '../redis/leases.js';
 import type { ConnectSessionInput, NodeLease, NodeSyncResult } from '../types.js';
 import type { ClusterContext } from './context.js';
 import { allPartitions, nodeRange } from './keys.js';
@@ -17,13 +17,7 @@ async function inChunks<T>(items: readonly T[], run: (item: T) => Promise<void>)
 export function clusterNodes({ client, keys, steps }: ClusterContext, sessions: ReturnType<typeof clusterSessions>) {
   return {
     /** Known gateway nodes and their lease expiry, soonest first. */
-    nodeLeases: (limit: number) =>
-      guard(async () => {
-        const flat = await client.zrange(keys.nodes(), 0, limit - 1, 'WITHSCORES');
-        const out = [];
-        for (let i = 0; i < flat.length; i += 2) out.push({ nodeId: flat[i]!, expiresAt: Number(flat[i + 1]) });
-        return out;
-      }),
+    nodeLeases: (limit: number) => guard(() => readNodeLeases(client, keys.nodes(), limit)),
 
     heartbeat: (nodeId: string, leaseMs: number, now: number): Promise<NodeLease> =>
       guard(async () => {
@@ -66,11 +60,7 @@ export function clusterNodes({ client, keys, steps }: ClusterContext, sessions: 
         return result;
       }),
 
-    tryLock: (name: string, ttlMs: number) =>
-      guard(async () => {
-        const token = randomUUID();
-        return (await client.set(keys.lock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
-      }),
+    tryLock: (name: string, ttlMs: number) => guard(() => takeLock(client, keys.lock(name), ttlMs)),
 
     unlock: (name: string, token: string) =>
       guard(async () => {

@@ -4,7 +4,7 @@ import type { ConnectionStates, ConnectSessionInput, PresenceSnapshotEntry, Sess
 import { guard, lines, num } from '../redis/context.js';
 import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from '../redis/session-codec.js';
 import type { ClusterContext } from './context.js';
-import { groupByPartition, partitionOf } from './keys.js';
+import { groupByPartition } from './keys.js';
 
 /**
  * Sessions and presence on a Redis Cluster, as steps of one slot each
@@ -13,34 +13,27 @@ import { groupByPartition, partitionOf } from './keys.js';
  * per guild and for the index, which apply the user's outbox.
  */
 export function clusterSessions(ctx: ClusterContext) {
-  const { client, options, keys, lists, steps, repairDelayMs, userStep, connectionOf, withCalendar, daysOf, counted, studyRetention } = ctx;
+  const { client, options, keys, lists, steps, repairDelayMs, userStep, timerUserStep, connectionOf, counted, studyRetention } = ctx;
   const { tombstoneSeconds, graceMs, defaultLeaseMs } = options;
   const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).keys;
   const channelOf = (userId: string) => keys.channels.presenceUser(userId);
 
   /** Closes a session for its owner (known from the index or a node's list); the tombstone is set first. */
   async function close(userId: string, sessionId: string, now: number): Promise<SessionResult> {
-    // The last close stops the study timer: its days' keys go along.
-    const reply = await withCalendar<unknown[]>(now, async (cal) => {
-      const study = lists.study(partitionOf(userId), daysOf(cal)).keys;
-      const step = await userStep(userId, 6, () =>
-        steps.closeSessionStep(
-          ...counted([...userStepKeys(userId, sessionId), ...study]),
-          userId,
-          sessionId,
-          now,
-          now + repairDelayMs,
-          channelOf(userId),
-          graceMs,
-          options.presenceRetentionSeconds,
-          tombstoneSeconds,
-          cal,
-          keys.channels.studyUser(userId),
-          studyRetention,
-        ),
-      );
-      return step.reply;
-    });
+    // The last close stops the study timer.
+    const reply = await timerUserStep(userId, now, 6, steps.closeSessionStep, userStepKeys(userId, sessionId), (cal) => [
+      userId,
+      sessionId,
+      now,
+      now + repairDelayMs,
+      channelOf(userId),
+      graceMs,
+      options.presenceRetentionSeconds,
+      tombstoneSeconds,
+      cal,
+      keys.channels.studyUser(userId),
+      studyRetention,
+    ]);
     const { status, record, connection } = connectionOf(userId, reply);
     if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
     return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };

@@ -1,5 +1,6 @@
 import { badInput } from '../../errors.js';
 import { liveStudyTime } from '../records.js';
+import { DAY_MS } from '../redis/calendar-args.js';
 import { guard, num } from '../redis/context.js';
 import type { SaveStudyTimeInput, StudyDayClosed, StudyTime, StudyTimeEntry } from '../types.js';
 import type { ClusterContext } from './context.js';
@@ -7,7 +8,6 @@ import { allPartitions, groupByPartition, partitionOf } from './keys.js';
 
 /** Timers credited per step of a day close: 500 held a shard for 77 ms, 200 stay well under ~50 ms. */
 const SETTLE_BATCH = 200;
-const DAY_MS = 86_400_000;
 
 /**
  * Study time on a Redis Cluster. A user's timer and day totals live in

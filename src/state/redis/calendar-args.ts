@@ -1,7 +1,7 @@
 import type { StudyCalendar } from '../calendar.js';
 
 const NEEDS_CALENDAR = -2;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /**
  * The calendar argument of the study scripts ('day,start,day,start,…',

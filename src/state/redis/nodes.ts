@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { sessionContent } from '../records.js';
 import { encodeContent } from './session-codec.js';
+import type { StateEngine } from '../engine.js';
+import { guard, type RedisContext } from './context.js';
+import { readNodeLeases, takeLock } from './leases.js';
 
 /** Most sessions one reap call closes, so no script holds Redis for long. */
 const REAP_BATCH = 200;
-import type { StateEngine } from '../engine.js';
-import { guard, type RedisContext } from './context.js';
 
 /** Gateway leases, node resync, reaping and the maintenance lock. */
 export function redisNodes({ client, keyPrefix, keys, ctxArgs, calendarForAllTimers }: RedisContext): Pick<
@@ -13,13 +13,7 @@ export function redisNodes({ client, keyPrefix, keys, ctxArgs, calendarForAllTim
   'heartbeat' | 'syncNodeSessions' | 'reap' | 'tryLock' | 'unlock' | 'nodeLeases'
 > {
   return {
-    nodeLeases: (limit) =>
-      guard(async () => {
-        const flat = await client.zrange(keys.nodes(), 0, limit - 1, 'WITHSCORES');
-        const out = [];
-        for (let i = 0; i < flat.length; i += 2) out.push({ nodeId: flat[i]!, expiresAt: Number(flat[i + 1]) });
-        return out;
-      }),
+    nodeLeases: (limit) => guard(() => readNodeLeases(client, keys.nodes(), limit)),
 
     heartbeat: (nodeId, leaseMs, now) =>
       guard(async () => {
@@ -61,11 +55,7 @@ export function redisNodes({ client, keyPrefix, keys, ctxArgs, calendarForAllTim
         }
       }),
 
-    tryLock: (name, ttlMs) =>
-      guard(async () => {
-        const token = randomUUID();
-        return (await client.set(keys.lock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
-      }),
+    tryLock: (name, ttlMs) => guard(() => takeLock(client, keys.lock(name), ttlMs)),
 
     unlock: (name, token) =>
       guard(async () => {
