@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { valueOf } from './collect.js';
 import { freePort } from './redis-server.js';
+import { tlsServerArgs, type TestCertificate } from './tls.js';
 import { silentLogger } from '../../src/logger.js';
 import { createClusterClients, type ClusterClients } from '../../src/state/redis/cluster-clients.js';
 
@@ -33,14 +34,23 @@ export interface RedisCluster {
 }
 
 
-const control = (port: number) => {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** How the harness reaches its nodes: the cluster's password and certificate, if it has them. */
+interface Access {
+  readonly password?: string;
+  readonly tls?: TestCertificate;
+}
+
+const control = (port: number, { password, tls }: Access) => {
+  const client = new Redis({
+    port, host: '127.0.0.1', password, ...(tls ? { tls: { ca: tls.pem } } : {}),
+    lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null,
+  });
   client.on('error', () => {});
   return client;
 };
 
-async function ask<T>(port: number, ...command: [string, ...string[]]): Promise<T> {
-  const client = control(port);
+async function ask<T>(access: Access, port: number, ...command: [string, ...string[]]): Promise<T> {
+  const client = control(port, access);
   try {
     await client.connect();
     return (await client.call(...command)) as T;
@@ -54,7 +64,10 @@ async function ask<T>(port: number, ...command: [string, ...string[]]): Promise<
  * redis-server on PATH, joins them with `redis-cli --cluster create`, and
  * waits until every slot is served. Nothing is persisted; `stop` removes it all.
  */
-export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Promise<RedisCluster> {
+export async function startRedisCluster(
+  { masters = 3, replicas = 0, password, tls }: { masters?: number; replicas?: number } & Access = {},
+): Promise<RedisCluster> {
+  const access: Access = { password, tls };
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   const count = masters * (1 + replicas);
   const children: ChildProcess[] = [];
@@ -66,7 +79,9 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     const child = spawn(
       'redis-server',
       [
-        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+        ...(tls ? [...tlsServerArgs(tls, port), '--tls-cluster', 'yes', '--tls-replication', 'yes'] : ['--port', String(port)]),
+        ...(password ? ['--requirepass', password, '--masterauth', password] : []),
+        '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
         '--cluster-enabled', 'yes', '--cluster-port', String(busPort),
         '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir,
         // A killed master is noticed in about a second, not fifteen.
@@ -95,10 +110,14 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const node of nodes) await valueOf(async () => ((await ask(node.port, 'PING')) === 'PONG' ? true : null), 5_000, `node ${node.port}`);
+    for (const node of nodes) await valueOf(async () => ((await ask(access, node.port, 'PING')) === 'PONG' ? true : null), 5_000, `node ${node.port}`);
     const created = spawnSync(
       'redis-cli',
-      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
+      [
+        ...(password ? ['-a', password, '--no-auth-warning'] : []),
+        ...(tls ? ['--tls', '--cacert', tls.certFile] : []),
+        '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes',
+      ],
       { encoding: 'utf8', timeout: 30_000 },
     );
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
@@ -110,7 +129,7 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
   const live = () => nodes.filter((n) => !killed.has(n.port));
   const slotsOf = async () => {
     for (const node of live()) {
-      const slots = await ask<Array<[number, number, [string, number]]>>(node.port, 'CLUSTER', 'SLOTS').catch(() => null);
+      const slots = await ask<Array<[number, number, [string, number]]>>(access, node.port, 'CLUSTER', 'SLOTS').catch(() => null);
       if (slots) return slots;
     }
     throw new Error('no cluster node answers');
@@ -120,7 +139,7 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
       async () => {
         // Every node that runs must agree that the cluster is ok and see all slots.
         for (const node of live()) {
-          const info = await ask<string>(node.port, 'CLUSTER', 'INFO').catch(() => null);
+          const info = await ask<string>(access, node.port, 'CLUSTER', 'INFO').catch(() => null);
           if (info === null) continue;
           if (!info.includes('cluster_state:ok') || !info.includes('cluster_slots_ok:16384')) return null;
         }
@@ -138,9 +157,9 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     seeds: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
     masterPorts,
     failover: async (replicaPort) => {
-      await ask(replicaPort, 'CLUSTER', 'FAILOVER');
+      await ask(access, replicaPort, 'CLUSTER', 'FAILOVER');
       await valueOf(
-        async () => ((await ask<string>(replicaPort, 'ROLE').then((r) => r[0])) === 'master' ? true : null),
+        async () => ((await ask<string>(access, replicaPort, 'ROLE').then((r) => r[0])) === 'master' ? true : null),
         10_000,
         `replica ${replicaPort} to become master`,
       );
@@ -148,7 +167,7 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}): Pro
     },
     replicaOf: async (masterPort) => {
       for (const node of live()) {
-        const role = await ask<[string, string, number]>(node.port, 'ROLE').catch(() => null);
+        const role = await ask<[string, string, number]>(access, node.port, 'ROLE').catch(() => null);
         if (role?.[0] === 'slave' && Number(role[2]) === masterPort) return node.port;
       }
       throw new Error(`no replica of ${masterPort}`);

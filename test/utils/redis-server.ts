@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import type { TestCertificate } from './tls.js';
 
 /** A redis-server of our own on a free loopback port, so tests may stop and restart it. */
 export interface RedisServer {
@@ -27,10 +28,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(url: string, timeoutMs = 5_000): Promise<void> {
+async function waitForPing(url: string, tls?: TestCertificate, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(tls ? { tls: { ca: tls.pem } } : {}) });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -45,8 +46,11 @@ async function waitForPing(url: string, timeoutMs = 5_000): Promise<void> {
   }
 }
 
-/** `args` are extra redis-server options, e.g. `['--replicaof', '127.0.0.1', '6380']`. */
-export async function startRedisServer(port?: number, args: string[] = []): Promise<RedisServer> {
+/**
+ * `args` are extra redis-server options, e.g. `['--replicaof', '127.0.0.1', '6380']`;
+ * `tls`: the certificate of a server started with tlsServerArgs (it is pinged over TLS).
+ */
+export async function startRedisServer(port?: number, args: string[] = [], { tls }: { tls?: TestCertificate } = {}): Promise<RedisServer> {
   const chosen = port ?? (await freePort());
   const url = `redis://127.0.0.1:${chosen}`;
   let child: ChildProcess | null = null;
@@ -59,7 +63,7 @@ export async function startRedisServer(port?: number, args: string[] = []): Prom
     );
     // A server started with --requirepass answers only with its password.
     const password = args[args.indexOf('--requirepass') + 1];
-    await waitForPing(args.includes('--requirepass') ? `redis://:${password}@127.0.0.1:${chosen}` : url);
+    await waitForPing(args.includes('--requirepass') ? `redis://:${password}@127.0.0.1:${chosen}` : url, tls);
   };
   const stop = async () => {
     const running = child as ChildProcess | null;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { valueOf } from './collect.js';
 import { freePort, startRedisServer, type RedisServer } from './redis-server.js';
+import { tlsServerArgs, type TestCertificate } from './tls.js';
 
 /** A master, one replica and one sentinel watching them, all private, on free loopback ports. */
 export interface SentinelSetup {
@@ -21,10 +22,23 @@ export interface SentinelSetup {
 }
 
 
-/** `password`: the sentinel's own `requirepass` (the data nodes stay open). */
-export async function startSentinel(name = 'state', { password }: { password?: string } = {}): Promise<SentinelSetup> {
-  const master = await startRedisServer();
-  const replica = await startRedisServer(undefined, ['--replicaof', '127.0.0.1', String(master.port)]);
+/**
+ * `password`: the sentinel's own `requirepass` (the data nodes stay open);
+ * `tls`: every process (master, replica, sentinel) serves TLS only, with this certificate.
+ */
+export async function startSentinel(
+  name = 'state',
+  { password, tls }: { password?: string; tls?: TestCertificate } = {},
+): Promise<SentinelSetup> {
+  const tlsArgs = async () => {
+    if (!tls) return { port: undefined, args: [] };
+    const port = await freePort();
+    return { port, args: [...tlsServerArgs(tls, port), '--tls-replication', 'yes'] };
+  };
+  const m = await tlsArgs();
+  const master = await startRedisServer(m.port, m.args, { tls });
+  const r = await tlsArgs();
+  const replica = await startRedisServer(r.port, [...r.args, '--replicaof', '127.0.0.1', String(master.port)], { tls });
   const port = await freePort();
   // A sentinel rewrites its configuration file, so it gets one of its own.
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-'));
@@ -32,7 +46,10 @@ export async function startSentinel(name = 'state', { password }: { password?: s
   writeFileSync(
     file,
     [
-      `port ${port}`,
+      ...(tls
+        ? ['port 0', `tls-port ${port}`, `tls-cert-file ${tls.certFile}`, `tls-key-file ${tls.keyFile}`,
+          `tls-ca-cert-file ${tls.certFile}`, 'tls-auth-clients no', 'tls-replication yes']
+        : [`port ${port}`]),
       'bind 127.0.0.1',
       `dir ${dir}`,
       `sentinel monitor ${name} 127.0.0.1 ${master.port} 1`,
@@ -43,7 +60,8 @@ export async function startSentinel(name = 'state', { password }: { password?: s
     ].join('\n'),
   );
   const child: ChildProcess = spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' });
-  const control = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  const secure = tls ? { tls: { ca: tls.pem } } : {};
+  const control = new Redis({ port, host: '127.0.0.1', password, ...secure, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
   control.on('error', () => {});
 
   const masterPort = async () => {
@@ -56,7 +74,7 @@ export async function startSentinel(name = 'state', { password }: { password?: s
     return (await masterPort()) === master.port && replicas.length > 0 ? true : null;
   }, 10_000, 'the sentinel to see its master and replica');
   // The replica must have caught up before a failover may pick it.
-  const replicaClient = new Redis(replica.url, { maxRetriesPerRequest: 0 });
+  const replicaClient = new Redis(replica.url, { maxRetriesPerRequest: 0, ...secure });
   await valueOf(async () => ((await replicaClient.info('replication')).includes('master_link_status:up') ? true : null), 10_000, 'replication');
   replicaClient.disconnect();
 
