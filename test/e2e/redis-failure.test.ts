@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { redisUrl, singleRedis } from '../utils/engines.js';
+import { clusterNodes, redisCluster, redisUrl, singleRedis } from '../utils/engines.js';
+import { createClusterKeys } from '../../src/state/cluster/keys.js';
 import { freePort, hasRedisServerBinary, startRedisServer } from '../utils/redis-server.js';
 import { CONNECT, PRESENCE } from '../utils/operations.js';
 import { codeOf, gql, useServers } from '../utils/server.js';
@@ -8,17 +9,18 @@ import { codeOf, gql, useServers } from '../utils/server.js';
 describe.skipIf(!redisUrl)('when Redis fails', () => {
   const { start, wsClient } = useServers();
 
-  it('answers STATE_UNAVAILABLE fast and readiness 503 when Redis cannot be reached', async () => {
-    const server = await start('redis', { redis: singleRedis(`redis://127.0.0.1:${await freePort()}`) });
+  it.each(['redis', 'cluster'] as const)('answers STATE_UNAVAILABLE fast and readiness 503 when Redis cannot be reached (%s)', async (engine) => {
+    const seed = `127.0.0.1:${await freePort()}`;
+    const server = await start(engine, { redis: engine === 'redis' ? singleRedis(`redis://${seed}`) : redisCluster(seed) });
     const began = Date.now();
     const response = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
     expect(Date.now() - began).toBeLessThan(1_000);
     expect(codeOf(response)).toBe('STATE_UNAVAILABLE');
     expect(JSON.stringify(response)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
     const readiness = await fetch(`${server.base}/readiness`);
-    expect([readiness.status, await readiness.json()]).toEqual([503, { status: 'unavailable', engine: 'redis', redis: 'unreachable' }]);
+    expect([readiness.status, await readiness.json()]).toEqual([503, { status: 'unavailable', engine, redis: 'unreachable' }]);
     const health = await fetch(`${server.base}/health`);
-    expect([health.status, await health.json()]).toEqual([200, { status: 'ok', engine: 'redis' }]);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok', engine }]);
   });
 
   it.skipIf(!hasRedisServerBinary())('recovers once Redis comes back, and subscriptions deliver again', async () => {
@@ -54,12 +56,13 @@ describe.skipIf(!redisUrl)('when Redis fails', () => {
     }
   });
 
-  it('masks unexpected Redis errors as INTERNAL without internals', async () => {
-    const server = await start('redis');
-    const raw = new Redis(redisUrl!);
+  it.each(['redis', ...(clusterNodes ? ['cluster' as const] : [])] as const)('masks unexpected Redis errors as INTERNAL without internals (%s)', async (engine) => {
+    const server = await start(engine);
+    const raw = engine === 'redis' ? new Redis(redisUrl!) : new Cluster(clusterNodes!.split(',').map((n) => ({ host: '127.0.0.1', port: Number(n.split(':')[1]) })));
     try {
       // A key of the wrong type makes the script fail inside Redis.
-      await raw.set(`${server.keyPrefix}user:{u1}`, 'not a hash');
+      const userKey = engine === 'redis' ? `${server.keyPrefix}user:{u1}` : createClusterKeys(server.keyPrefix).user('u1');
+      await raw.set(userKey, 'not a hash');
       const response = await gql(server.url, CONNECT, { input: { sessionId: 's1', userId: 'u1' } });
       expect(response.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL' } });
       expect(JSON.stringify(response)).not.toMatch(/WRONGTYPE|script|lua/i);

@@ -58,18 +58,6 @@ describe.skipIf(!hasRedisServerBinary())('Redis passwords and TLS on every mode'
     }, 30_000);
   });
 
-  it('answers STATE_UNAVAILABLE fast and readiness 503 when no Cluster node can be reached', async () => {
-    const seeds = `127.0.0.1:${await freePort()},127.0.0.1:${await freePort()}`;
-    const server = await start('cluster', { redis: loadConfig({ REDIS_CLUSTER_NODES: seeds }).redis });
-    const began = Date.now();
-    const response = await connect(server.url, 's1');
-    expect(Date.now() - began).toBeLessThan(1_500);
-    expect(codeOf(response)).toBe('STATE_UNAVAILABLE');
-    const readiness = await fetch(`${server.base}/readiness`);
-    expect([readiness.status, await readiness.json()]).toEqual([503, { status: 'unavailable', engine: 'cluster', redis: 'unreachable' }]);
-    expect((await fetch(`${server.base}/health`)).status).toBe(200);
-  });
-
   // The servers run as processes of their own: an operator trusts a private CA with NODE_EXTRA_CA_CERTS.
   describe.skipIf(!hasOpenssl())('TLS (rediss://)', () => {
     let cert: TestCertificate;

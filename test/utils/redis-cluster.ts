@@ -15,6 +15,9 @@ export interface ClusterNode {
   readonly busPort: number;
   /** Ends the process at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /** Stalls it (SIGSTOP): connections stay open, nothing is answered until `resume`. */
+  pause(): void;
+  resume(): void;
 }
 
 /** A private Redis Cluster on free loopback ports, for the Cluster suites. */
@@ -95,8 +98,11 @@ export async function startRedisCluster(
     nodes.push({
       port,
       busPort,
+      pause: () => void child.kill('SIGSTOP'),
+      resume: () => void child.kill('SIGCONT'),
       kill: async () => {
         killed.add(port);
+        child.kill('SIGCONT'); // a stalled process acts on SIGKILL's exit only once it runs
         if (child.exitCode !== null || child.signalCode !== null) return;
         await new Promise<void>((resolve) => {
           child.once('exit', () => resolve());
