@@ -4,6 +4,9 @@
 -- KEYS[1] day closed marker   KEYS[2] day totals hash     KEYS[3] timers zset
 -- ARGV[1] key prefix          ARGV[2] day                 ARGV[3] day end (epoch ms)
 -- ARGV[4] now (epoch ms)      ARGV[5] calendar            ARGV[6] study retention (seconds)
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): each running timer's user hash, and the totals and members of every day a
+--   timer ran in; each user's study channel.
 -- Returns {1, users, totalSeconds}, {0} when already closed, or {-2, start}
 -- when the calendar does not reach the oldest running timer (nothing written).
 

@@ -5,6 +5,10 @@
 -- ARGV[1] key prefix           ARGV[2] userId          ARGV[3] sessionId
 -- ARGV[4] session content, 'n\nr\ng1\ng2...' (see lib/session-records.lua)
 -- ARGV[5..11] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the tombstone and the session's index bucket's owner check, the old and
+--   new node's session bucket, the nodes, unleased and pending zsets, the online set of every guild
+--   gained or lost (the other sessions' guilds come from KEYS[1]); presence and room channels.
 -- Returns {-1} when the session belongs to another user, else
 -- {changed 0|1, session record|false, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
 

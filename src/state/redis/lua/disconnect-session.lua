@@ -4,6 +4,11 @@
 -- KEYS[1] the session's index bucket (sessionId -> userId)
 -- ARGV[1] key prefix    ARGV[2] sessionId
 -- ARGV[3..9] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the owner's user hash (read from KEYS[1]), the tombstone, the node's
+--   session bucket, the unleased and pending zsets, the online set of each of the user's guilds,
+--   the voice hash and version of their voice guild, the timers zset and the totals and members of
+--   the days a stopped timer ran in; presence, voice, study and room channels.
 -- Returns {0} for an unknown session, {-2, timer start} when the calendar does
 -- not reach back to a timer this would stop (nothing written), else
 -- {1, userId, session record, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.

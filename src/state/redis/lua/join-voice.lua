@@ -5,6 +5,9 @@
 -- KEYS[1] user hash     KEYS[2] guild voice hash (userId -> channelId)
 -- ARGV[1] key prefix    ARGV[2] userId    ARGV[3] guildId    ARGV[4] channelId
 -- ARGV[5] now (epoch ms)                  ARGV[6] source time (epoch ms) or ''
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the guild's voice version, and the previous guild's voice hash and
+--   version (read from KEYS[1]); voice channels.
 -- Returns {changed 0|1, type|false, previousChannelId|false, version|false}.
 
 local ukey, vkey, uid, gid, cid, now, at = KEYS[1], KEYS[2], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]

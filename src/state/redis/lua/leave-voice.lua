@@ -3,6 +3,8 @@
 -- KEYS[1] user hash     KEYS[2] guild voice hash (userId -> channelId)
 -- ARGV[1] key prefix    ARGV[2] userId    ARGV[3] guildId    ARGV[4] channelId
 -- ARGV[5] now (epoch ms)    ARGV[6] source time (epoch ms) or ''    ARGV[7] presence retention (s)
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the guild's voice version; the voice channel.
 -- Returns {changed 0|1, version|false}.
 
 local ukey, uid, gid, cid, now, at, retention = KEYS[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]

@@ -2,6 +2,8 @@
 -- with a snapshot. With a guild, the users are those online in it.
 -- KEYS[1] the guild's online set, or '' for the listed users
 -- ARGV[1] key prefix    ARGV[2..] userIds (when no guild)
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the user hash of each user listed or online in the guild.
 -- Returns {userId, sessionCount, pending 0|1, guilds ('\n'-joined), version, ...}.
 
 local users = {}

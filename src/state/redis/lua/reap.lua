@@ -6,6 +6,9 @@
 -- ARGV[1] key prefix
 -- ARGV[2..8] ctx: now, presence retention, calendar (reaching the oldest timer), study retention, tombstone s, grace ms, lease ms
 -- ARGV[9] session max age (ms)    ARGV[10] most sessions to close
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): each lapsed node's session buckets, and for each session closed what
+--   disconnect-session.lua touches; the user hash of each pending OFFLINE.
 -- Returns {sessions closed, users sent OFFLINE, more work left 0|1}.
 
 local ctx = read_ctx(2)

@@ -5,6 +5,8 @@
 -- ARGV[1] key prefix          ARGV[2] userId              ARGV[3] day
 -- ARGV[4] seconds             ARGV[5] leftRoom '1'|'0'    ARGV[6] roomId or ''
 -- ARGV[7] now (epoch ms)      ARGV[8] calendar            ARGV[9] study retention (seconds)
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): only channels, the user's study channel and the room's.
 -- Returns {seconds, running 0|1}, or {-1} when leftRoom names no room and
 -- the user is in none (nothing written).
 

@@ -2,6 +2,8 @@
 -- KEYS[1] user hash     KEYS[2] timers zset (userId -> start)
 -- ARGV[1] key prefix    ARGV[2] userId    ARGV[3] now (epoch ms)
 -- ARGV[4] calendar (see lib/study.lua; its last day is today)
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the day totals of today (for the reply); the user's study channel.
 -- Returns {changed 0|1, today's seconds}.
 
 local uid, now = ARGV[2], tonumber(ARGV[3])

@@ -2,6 +2,9 @@
 -- KEYS[1] user hash     KEYS[2] timers zset
 -- ARGV[1] key prefix    ARGV[2] userId    ARGV[3] now (epoch ms)
 -- ARGV[4] calendar      ARGV[5] study retention (seconds)
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the totals and members of every day the timer ran in; the user's study
+--   channel.
 -- Returns {changed 0|1, today's seconds}, or {-2, start} when the calendar
 -- does not reach back to the timer's start (nothing written; call again).
 

@@ -1,6 +1,8 @@
 -- One page of a day's totals, ordered by user id (bytes), after a cursor.
 -- KEYS[1] day members zset    KEYS[2] day totals hash
 -- ARGV[1] key prefix          ARGV[2] after (user id) or ''    ARGV[3] page size
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the user hash of each user on the page.
 -- Returns {hasNextPage 0|1, userId, seconds, running 0|1, ...}.
 
 local first = tonumber(ARGV[3])

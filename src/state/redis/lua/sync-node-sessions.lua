@@ -6,6 +6,9 @@
 -- ARGV[1] key prefix    ARGV[2] nodeId    ARGV[3] lease (ms)
 -- ARGV[4..10] ctx: now, presence retention, calendar, study retention, tombstone s, grace ms, lease ms
 -- ARGV[11..] sessionId, userId, session content (with n = nodeId), ...
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): the node's session buckets, and for each session opened or closed what
+--   connect-session.lua or disconnect-session.lua touches.
 -- Returns {opened, closed, unchanged, refused sessionId, ...}.
 
 local ctx = read_ctx(4)

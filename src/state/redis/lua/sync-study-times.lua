@@ -3,6 +3,9 @@
 -- ARGV[1] key prefix          ARGV[2] day          ARGV[3] now (epoch ms)
 -- ARGV[4] calendar            ARGV[5] study retention (seconds)
 -- ARGV[6..] userId, seconds, userId, seconds, ...
+-- Learned while running (single Redis and Sentinel; not in KEYS, named by the builders generated
+--   from redis/names.ts): each user's hash (for a running timer) and study
+--   channel.
 -- Returns how many totals rose.
 
 local day, now, retention = ARGV[2], tonumber(ARGV[3]), ARGV[5]
