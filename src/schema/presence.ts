@@ -1,4 +1,5 @@
-import type { PresenceEvent, Session, SessionResult, UserConnection } from '../state/types.js';
+import type { ItemError, PresenceEvent, Session, SessionItem, SessionResult, UserConnection } from '../state/types.js';
+import { BATCH_LIMIT } from '../state/batch.js';
 import { viewerOf } from '../auth/caller.js';
 import { builder } from './builder.js';
 import { ConnectionStateEnum } from './scalars.js';
@@ -31,6 +32,22 @@ const SessionResultRef = builder.objectRef<SessionResult>('SessionResult').imple
     changed: t.exposeBoolean('changed', { description: 'false for a retry or a no-op (unknown session)' }),
     session: t.expose('session', { type: SessionRef, nullable: true }),
     connection: t.expose('connection', { type: UserConnectionRef, nullable: true }),
+  }),
+});
+
+const ItemErrorRef = builder.objectRef<ItemError>('ItemError').implement({
+  description: 'Why one item of a batch was refused; the other items still applied',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: "The code a single call would have in extensions.code (BAD_USER_INPUT)" }),
+    message: t.exposeString('message'),
+  }),
+});
+
+const SessionItemRef = builder.objectRef<SessionItem>('SessionItemResult').implement({
+  description: 'One item of connectSessions or disconnectSessions: its result, or its error',
+  fields: (t) => ({
+    result: t.expose('result', { type: SessionResultRef, nullable: true, description: 'What the single mutation would answer; null when refused' }),
+    error: t.expose('error', { type: ItemErrorRef, nullable: true, description: 'Set when this item was refused' }),
   }),
 });
 
@@ -86,6 +103,20 @@ builder.mutationFields((t) => ({
     args: { sessionId: t.arg.id({ required: true }) },
     authScopes: { service: true },
     resolve: (_root, { sessionId }, { state }) => state.disconnectSession(sessionId),
+  }),
+  connectSessions: t.field({
+    type: [SessionItemRef],
+    description: `connectSession for up to ${BATCH_LIMIT} inputs in one call (a gateway's batches): one result per input, in order, with the same events; an invalid or refused item gets its own error and the others still apply`,
+    args: { inputs: t.arg({ type: [ConnectSessionInput], required: true }) },
+    authScopes: { service: true },
+    resolve: (_root, { inputs }, { state }) => state.connectSessions(inputs),
+  }),
+  disconnectSessions: t.field({
+    type: [SessionItemRef],
+    description: `disconnectSession for up to ${BATCH_LIMIT} session ids in one call, as connectSessions`,
+    args: { sessionIds: t.arg.idList({ required: true }) },
+    authScopes: { service: true },
+    resolve: (_root, { sessionIds }, { state }) => state.disconnectSessions(sessionIds),
   }),
 }));
 

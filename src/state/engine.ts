@@ -7,6 +7,7 @@ import type {
   RoomEvent,
   SaveStudyTimeInput,
   Session,
+  SessionItem,
   SessionResult,
   StudyDayClosed,
   StudyTime,
@@ -26,6 +27,14 @@ export interface StateEngine {
   connectSession(input: ConnectSessionInput, now: number): Promise<SessionResult>;
   /** Also leaves a tombstone, known session or not, so a late CONNECT is ignored. */
   disconnectSession(sessionId: string, now: number): Promise<SessionResult>;
+  /**
+   * connectSession for each input, in order, far cheaper per item: each item
+   * is atomic and publishes what its single call would; an item refused with
+   * a client error (another user's session) gets it as its outcome.
+   */
+  connectSessions(inputs: readonly ConnectSessionInput[], now: number): Promise<SessionItem[]>;
+  /** disconnectSession for each id, in order, as connectSessions. */
+  disconnectSessions(sessionIds: readonly string[], now: number): Promise<SessionItem[]>;
   getSession(sessionId: string): Promise<Session | null>;
   /** One entry per id, in order; one round trip however many ids. */
   connectionStates(userIds: readonly string[]): Promise<ConnectionStates>;

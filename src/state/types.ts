@@ -34,6 +34,15 @@ export interface SessionResult {
   connection: UserConnection | null;
 }
 
+/** Why one item of a batch was refused (a client error); the other items still apply. */
+export interface ItemError {
+  code: string;
+  message: string;
+}
+
+/** One item's outcome in a batch (connectSessions, disconnectSessions): its result or its error. */
+export type SessionItem = { result: SessionResult; error: null } | { result: null; error: ItemError };
+
 export interface VoiceChannel {
   guildId: string;
   channelId: string;

@@ -195,6 +195,37 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     await until(async () => (await b.repair(20_000)) === 0, 2_000, 'outbox drained');
   });
 
+  it('repairs a batch cut short after its user steps, with one event per transition and user', async () => {
+    const prefix = uniquePrefix();
+    const dying = await dyingInstance(prefix);
+    const [b, c] = [await instance(prefix), await instance(prefix)];
+    const { channels } = b.keys;
+    const guilds = ['batch-crash-1', 'batch-crash-2'];
+    for (const g of guilds) await listen(channels.presenceGuild(g));
+    const users = Array.from({ length: 30 }, (_, i) => `bu${i}`);
+
+    await expect(dying.connectSessions(users.map((u) => connect(u, `${u}-s`, guilds)), 1_000)).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
+    for (const g of guilds) expect(await b.guildOnline(g)).toEqual([]);
+    await Promise.all([b.repair(1_000 + 2_000), c.repair(1_000 + 2_000)]);
+    for (const g of guilds) expect((await b.guildOnline(g)).sort()).toEqual([...users].sort());
+
+    await expect(dying.disconnectSessions(users.map((u) => `${u}-s`), 2_000)).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
+    await Promise.all([b.repair(2_000 + 2_000), c.repair(2_000 + 2_000)]);
+    for (const g of guilds) expect(await b.guildOnline(g)).toEqual([]);
+    await b.repair(10_000);
+
+    await until(() => guilds.every((g) => eventsOn(channels.presenceGuild(g)).length >= 60), 3_000, 'guild events');
+    await sleep(150);
+    for (const g of guilds) {
+      const perUser = new Map<string, string[]>();
+      for (const e of received.get(channels.presenceGuild(g)) ?? []) perUser.set(e.userId, [...(perUser.get(e.userId) ?? []), e.state]);
+      expect(perUser.size).toBe(30);
+      for (const states of perUser.values()) expect(states).toEqual(['ONLINE', 'OFFLINE']);
+    }
+    // The index entries went with the repair: the sessions are unknown now.
+    expect((await b.disconnectSessions([`${users[0]}-s`], 3_000))[0]).toMatchObject({ result: { changed: false } });
+  });
+
   it('keeps one event per transition when two instances flap the same user concurrently', async () => {
     const prefix = uniquePrefix();
     const a = await instance(prefix);

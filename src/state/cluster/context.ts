@@ -5,6 +5,10 @@ import { createCalendarArgs } from '../redis/calendar-args.js';
 import { num } from '../redis/context.js';
 import { createClusterKeys, partitionOf, type ClusterKeys } from './keys.js';
 import { defineSteps, type Step } from './scripts.js';
+import { batchArgs, inChunks, type BatchItem } from '../lua-batch.js';
+
+/** Items a batch step takes at once (as on a single Redis: a few ms of one shard's time). */
+const BATCH_CHUNK = 100;
 
 export interface ClusterStateOptions extends EngineOptions {
   client: Cluster;
@@ -123,13 +127,25 @@ export function createClusterContext(options: ClusterStateOptions) {
   const counted = (keyList: string[]) => [keyList.length, ...keyList];
 
   /** apply.lua's keys and leading ARGV for one target: 'g:' a guild, 'r:' a room, 's:' the session index. */
-  function applyHead(target: string, userId: string): Array<string | number> {
+  function applyHead(target: string, userId: string): BatchItem {
     const id = target.slice(2);
     const now = Date.now();
-    if (target.startsWith('g:')) return [...lists.guild(id).keys, userId, userId, ...lists.guild(id).channels, now, seenKeptMs];
-    if (target.startsWith('r:')) return [...lists.roomOps(id).keys, userId, userId, ...lists.roomOps(id).channels, now, 0];
-    return [...lists.index(id).keys, userId, '', '', '', now, 0];
+    if (target.startsWith('g:')) return { keys: lists.guild(id).keys, args: [userId, userId, ...lists.guild(id).channels, now, seenKeptMs] };
+    if (target.startsWith('r:')) return { keys: lists.roomOps(id).keys, args: [userId, userId, ...lists.roomOps(id).channels, now, 0] };
+    return { keys: lists.index(id).keys, args: [userId, '', '', '', now, 0] };
   }
+
+  /** A user's ops by target, each target's in seq order. */
+  function byTarget(ops: Op[]): Map<string, Op[]> {
+    const out = new Map<string, Op[]>();
+    for (const op of ops) {
+      const list = out.get(op.target);
+      if (list) list.push(op);
+      else out.set(op.target, [op]);
+    }
+    return out;
+  }
+  const opArgs = (ops: Op[]) => ops.flatMap((op) => [op.seq, op.kind, op.payload]);
 
   /**
    * Applies ops per target in parallel, each target's in seq order, then
@@ -139,22 +155,59 @@ export function createClusterContext(options: ClusterStateOptions) {
   async function applyPending(userId: string, ops: Op[]): Promise<Map<string, number>> {
     const versions = new Map<string, number>();
     if (ops.length === 0) return versions;
-    const byTarget = new Map<string, Op[]>();
-    for (const op of ops) {
-      const list = byTarget.get(op.target);
-      if (list) list.push(op);
-      else byTarget.set(op.target, [op]);
-    }
     await Promise.all(
-      [...byTarget].map(async ([target, list]) => {
-        const ops = list.flatMap((op) => [op.seq, op.kind, op.payload]);
-        const [, version] = (await steps.applyOps(...applyHead(target, userId), ...ops)) as [number, number];
+      [...byTarget(ops)].map(async ([target, list]) => {
+        const head = applyHead(target, userId);
+        const [, version] = (await steps.applyOps(...head.keys, ...head.args, ...opArgs(list))) as [number, number];
         versions.set(target, version);
       }),
     );
     // Not awaited: a lost ack only means a repair pass applies the ops again, which changes nothing.
     steps.ackOps(...lists.ack(userId).keys, userId, ...ops.map((op) => op.seq)).catch(() => {});
     return versions;
+  }
+
+  /**
+   * applyPending for many users at once (batch ingest): one batch call per
+   * target (chunks of BATCH_CHUNK users), then the acks, one batch per partition.
+   */
+  async function applyPendingOf(opsByUser: ReadonlyMap<string, Op[]>): Promise<void> {
+    const perTarget = new Map<string, BatchItem[]>();
+    for (const [userId, ops] of opsByUser) {
+      for (const [target, list] of byTarget(ops)) {
+        const head = applyHead(target, userId);
+        const item = { keys: head.keys, args: [...head.args, ...opArgs(list)] };
+        const items = perTarget.get(target);
+        if (items) items.push(item);
+        else perTarget.set(target, [item]);
+      }
+    }
+    await Promise.all([...perTarget.values()].map((items) => inChunks(items, BATCH_CHUNK, (chunk) => steps.applyOpsMany(...batchArgs(chunk)) as Promise<unknown[]>)));
+    const acks = [...opsByUser].filter(([, ops]) => ops.length > 0);
+    grouped(acks, ([userId]) => partitionOf(userId), ([userId, ops]) => ({ keys: lists.ack(userId).keys, args: [userId, ...ops.map((op) => op.seq)] }), steps.ackOpsMany).catch(() => {});
+  }
+
+  /**
+   * One batch call per partition (chunks of BATCH_CHUNK items), all sent at
+   * once; the replies in item order. A partition's chunks go to one master
+   * over one connection, so its items run in their order.
+   */
+  async function grouped<T>(items: readonly T[], partition: (item: T) => number, toItem: (item: T) => BatchItem, step: Step): Promise<unknown[]> {
+    const groups = new Map<number, number[]>();
+    items.forEach((item, i) => {
+      const p = partition(item);
+      const list = groups.get(p);
+      if (list) list.push(i);
+      else groups.set(p, [i]);
+    });
+    const out = new Array<unknown>(items.length);
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const replies = await inChunks(indexes, BATCH_CHUNK, async (chunk) => (await step(...batchArgs(chunk.map((i) => toItem(items[i]!))))) as unknown[]);
+        replies.forEach((reply, j) => (out[indexes[j]!] = reply));
+      }),
+    );
+    return out;
   }
 
   /** Runs a user step, then the derived steps of the ops it returns (from `opsFrom` on). */
@@ -190,6 +243,8 @@ export function createClusterContext(options: ClusterStateOptions) {
     steps,
     repairDelayMs,
     applyPending,
+    applyPendingOf,
+    grouped,
     userStep,
     timerUserStep,
     connectionOf,

@@ -1,6 +1,7 @@
 import { guard } from '../redis/context.js';
 import type { StateEngine } from '../engine.js';
 import { createClusterContext, type ClusterStateOptions } from './context.js';
+import { clusterBatchSessions } from './batch-sessions.js';
 import { clusterMaintenance } from './maintenance.js';
 import { clusterNodes } from './nodes.js';
 import { clusterRooms } from './rooms.js';
@@ -22,6 +23,7 @@ export function createClusterState(options: ClusterStateOptions) {
   return {
     keys: ctx.keys,
     ...sessions,
+    ...clusterBatchSessions(ctx, sessions),
     ...clusterVoice(ctx),
     ...clusterNodes(ctx, sessions),
     ...clusterStudy(ctx),

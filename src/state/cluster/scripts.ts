@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster } from 'ioredis';
+import { batchLua } from '../lua-batch.js';
 import { luaPayloads } from '../redis/payloads.js';
 
 /**
@@ -35,6 +36,13 @@ const steps = {
   settleDayTimers: { file: 'settle-day-timers.lua', keys: null },
   readConnections: { file: 'connection-states.lua', keys: null },
   readPresence: { file: 'presence-read.lua', keys: null },
+  // Batch ingest: many calls of one step in one (lua-batch.ts), every item's keys in the one slot.
+  claimSessions: { file: 'claim.lua', keys: 'batch' },
+  markClosedMany: { file: 'mark-closed.lua', keys: 'batch' },
+  openSessionSteps: { file: 'open-session.lua', keys: 'batch' },
+  closeSessionSteps: { file: 'close-session.lua', keys: 'batch' },
+  applyOpsMany: { file: 'apply.lua', keys: 'batch' },
+  ackOpsMany: { file: 'ack.lua', keys: 'batch' },
 } as const;
 
 export type StepName = keyof typeof steps;
@@ -59,8 +67,10 @@ export function defineSteps(client: Cluster): Record<StepName, Step> {
   const [util, ...rest] = LIBRARY.map(read);
   const lib = [util, luaPayloads(), ...rest].join('\n');
   const out = {} as Record<StepName, Step>;
-  for (const [name, { file, keys }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number | null }]>) {
-    client.defineCommand(name, { ...(keys === null ? {} : { numberOfKeys: keys }), lua: `${lib}\n${read(`./lua/${file}`)}` });
+  for (const [name, { file, keys }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number | null | 'batch' }]>) {
+    const body = read(`./lua/${file}`);
+    const lua = keys === 'batch' ? batchLua(lib, body) : `${lib}\n${body}`;
+    client.defineCommand(name, { ...(typeof keys === 'number' ? { numberOfKeys: keys } : {}), lua });
     const command = (client as unknown as Record<string, Step>)[name]!;
     out[name] = (...args) => command.apply(client, args);
   }

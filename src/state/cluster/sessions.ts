@@ -130,3 +130,5 @@ export function clusterSessions(ctx: ClusterContext) {
     guildOnline: (guildId: string) => guard(() => client.hkeys(keys.guildOnline(guildId))),
   };
 }
+
+export type ClusterSessions = ReturnType<typeof clusterSessions>;

@@ -1,3 +1,4 @@
+import { eachItem } from '../batch.js';
 import type { StateEngine } from '../engine.js';
 import { memoryNodes } from './nodes.js';
 import { memoryRooms } from './rooms.js';
@@ -17,8 +18,12 @@ export type { MemoryEngineOptions };
 export function createMemoryEngine(options: MemoryEngineOptions): StateEngine {
   const store = createMemoryStore(options);
   const steps = sessionSteps(store);
+  const sessions = memorySessions(store, steps);
   return {
-    ...memorySessions(store, steps),
+    ...sessions,
+    // Item after item: each is atomic here as a single call is.
+    connectSessions: (inputs, now) => eachItem(inputs, (input) => sessions.connectSession(input, now)),
+    disconnectSessions: (sessionIds, now) => eachItem(sessionIds, (id) => sessions.disconnectSession(id, now)),
     ...memoryVoice(store),
     ...memoryNodes(store, steps),
     ...memoryStudy(store),

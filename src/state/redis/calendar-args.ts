@@ -1,6 +1,6 @@
 import type { StudyCalendar } from '../calendar.js';
 
-const NEEDS_CALENDAR = -2;
+export const NEEDS_CALENDAR = -2;
 export const DAY_MS = 86_400_000;
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
 import { luaNames } from './names.js';
 import { luaPayloads } from './payloads.js';
+import { batchLua } from '../lua-batch.js';
 
 type Arg = string | number;
 
@@ -25,6 +26,9 @@ const scripts = {
   releaseLock: { file: 'release-lock.lua', keys: 1 },
   connectionStates: { file: 'connection-states.lua', keys: 0 },
   relayRoomEvent: { file: 'relay-room-event.lua', keys: 1 },
+  // Batch ingest: many calls of one script in one (lua-batch.ts); the key count comes first.
+  connectSessions: { file: 'connect-session.lua', keys: null },
+  disconnectSessions: { file: 'disconnect-session.lua', keys: null },
 } as const;
 
 export type ScriptName = keyof typeof scripts;
@@ -49,6 +53,8 @@ declare module 'ioredis' {
     releaseLock(...args: Arg[]): Result<unknown, Context>;
     connectionStates(...args: Arg[]): Result<unknown, Context>;
     relayRoomEvent(...args: Arg[]): Result<unknown, Context>;
+    connectSessions(...args: Arg[]): Result<unknown, Context>;
+    disconnectSessions(...args: Arg[]): Result<unknown, Context>;
   }
 }
 
@@ -68,7 +74,8 @@ const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta
 export function defineScripts(client: Redis): void {
   const generated: Record<string, () => string> = { [NAMES]: luaNames, [PAYLOADS]: luaPayloads };
   const lib = LIBRARY.map((file) => generated[file]?.() ?? read(`lib/${file}`)).join('\n');
-  for (const [name, { file, keys }] of Object.entries(scripts)) {
-    client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
+  for (const [name, { file, keys }] of Object.entries(scripts) as Array<[string, { file: string; keys: number | null }]>) {
+    if (keys === null) client.defineCommand(name, { lua: batchLua(lib, read(file)) });
+    else client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
   }
 }

@@ -1,50 +1,97 @@
 import { badInput } from '../../errors.js';
 import { sessionContent, toConnection, toSession } from '../records.js';
 import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from './session-codec.js';
-import type { Session, UserConnection } from '../types.js';
+import type { ConnectSessionInput, Session, SessionResult, UserConnection } from '../types.js';
+import { itemResult, refusedItem } from '../batch.js';
+import { batchArgs, inChunks } from '../lua-batch.js';
+import { NEEDS_CALENDAR } from './calendar-args.js';
 import { lines, num } from './context.js';
 import type { StateEngine } from '../engine.js';
 import { guard, type RedisContext } from './context.js';
 
+/**
+ * Items a batch script takes at once: about 3 ms of Redis time, so a batch
+ * never holds Redis much longer than a single call does.
+ */
+const BATCH_CHUNK = 100;
+
 /** Sessions, presence and snapshots of presence. */
 export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, withCalendar }: RedisContext): Pick<
   StateEngine,
-  'connectSession' | 'disconnectSession' | 'getSession' | 'connectionStates' | 'presenceSnapshot'
+  'connectSession' | 'disconnectSession' | 'connectSessions' | 'disconnectSessions' | 'getSession' | 'connectionStates' | 'presenceSnapshot'
 > {
+  type ConnectReply = [number, string | null, number, string | null, string | null, number];
+  type DisconnectReply = [0] | [1, string, string, number, string | null, string | null, number] | [typeof NEEDS_CALENDAR, number];
+
+  const connectKeys = (input: ConnectSessionInput) => [keys.user(input.userId), keys.session(input.sessionId)];
+  const connectArgs = (input: ConnectSessionInput) => [input.userId, input.sessionId, encodeContent(sessionContent(input))];
+
+  function connected(input: ConnectSessionInput, reply: ConnectReply): SessionResult {
+    if (reply[0] === -1) throw badInput(`session ${input.sessionId} belongs to another user`);
+    const [changed, record, count, room, last, pending] = reply;
+    return {
+      changed: changed === 1,
+      // A CONNECT for a closed session (tombstone) opens nothing.
+      session: record === null ? null : toSession(input.sessionId, input.userId, decodeRecord(record)),
+      connection: toConnection(input.userId, Number(count), room, num(last), pending === 1),
+    };
+  }
+
+  function disconnected(sessionId: string, reply: Exclude<DisconnectReply, [typeof NEEDS_CALENDAR, number]>): SessionResult {
+    if (reply[0] === 0) return { changed: false, session: null, connection: null };
+    const [, userId, record, count, room, last, pending] = reply;
+    return {
+      changed: true,
+      session: toSession(sessionId, userId, decodeRecord(record)),
+      connection: toConnection(userId, Number(count), room, num(last), pending === 1),
+    };
+  }
+
+  const disconnectSession = (sessionId: string, now: number) =>
+    guard(async () => {
+      const reply = await withCalendar<Exclude<DisconnectReply, [typeof NEEDS_CALENDAR, number]>>(now, (cal) =>
+        client.disconnectSession(keys.session(sessionId), keyPrefix, sessionId, ...ctxArgs(now, cal)),
+      );
+      return disconnected(sessionId, reply);
+    });
+
   return {
     connectSession: (input, now) =>
       guard(async () => {
-        const reply = (await client.connectSession(
-          keys.user(input.userId),
-          keys.session(input.sessionId),
-          keyPrefix,
-          input.userId,
-          input.sessionId,
-          encodeContent(sessionContent(input)),
-          ...ctxArgs(now, calendarArg(now)),
-        )) as [number, string | null, number, string | null, string | null, number];
-        if (reply[0] === -1) throw badInput(`session ${input.sessionId} belongs to another user`);
-        const [changed, record, count, room, last, pending] = reply;
-        return {
-          changed: changed === 1,
-          // A CONNECT for a closed session (tombstone) opens nothing.
-          session: record === null ? null : toSession(input.sessionId, input.userId, decodeRecord(record)),
-          connection: toConnection(input.userId, Number(count), room, num(last), pending === 1),
-        };
+        const reply = (await client.connectSession(...connectKeys(input), keyPrefix, ...connectArgs(input), ...ctxArgs(now, calendarArg(now)))) as ConnectReply;
+        return connected(input, reply);
       }),
 
-    disconnectSession: (sessionId, now) =>
+    disconnectSession,
+
+    // One script call per chunk, every chunk sent at once (one connection keeps them in order).
+    connectSessions: (inputs, now) =>
+      guard(() =>
+        inChunks(inputs, BATCH_CHUNK, async (chunk) => {
+          const items = chunk.map((input) => ({ keys: connectKeys(input), args: connectArgs(input) }));
+          const replies = (await client.connectSessions(...batchArgs(items, [keyPrefix], ctxArgs(now, calendarArg(now))))) as ConnectReply[];
+          return replies.map((reply, i) => {
+            try {
+              return itemResult(connected(chunk[i]!, reply));
+            } catch (error) {
+              return refusedItem(error);
+            }
+          });
+        }),
+      ),
+
+    disconnectSessions: (sessionIds, now) =>
       guard(async () => {
-        const reply = await withCalendar<[0] | [1, string, string, number, string | null, string | null, number]>(now, (cal) =>
-          client.disconnectSession(keys.session(sessionId), keyPrefix, sessionId, ...ctxArgs(now, cal)),
+        const replies = await inChunks(sessionIds, BATCH_CHUNK, async (chunk) => {
+          const items = chunk.map((sessionId) => ({ keys: [keys.session(sessionId)], args: [sessionId] }));
+          return (await client.disconnectSessions(...batchArgs(items, [keyPrefix], ctxArgs(now, calendarArg(now))))) as DisconnectReply[];
+        });
+        // An item whose timer began before the usual calendar wrote nothing: it runs again alone with a calendar reaching it.
+        return Promise.all(
+          replies.map(async (reply, i) =>
+            itemResult(reply[0] === NEEDS_CALENDAR ? await disconnectSession(sessionIds[i]!, now) : disconnected(sessionIds[i]!, reply)),
+          ),
         );
-        if (reply[0] === 0) return { changed: false, session: null, connection: null };
-        const [, userId, record, count, room, last, pending] = reply;
-        return {
-          changed: true,
-          session: toSession(sessionId, userId, decodeRecord(record)),
-          connection: toConnection(userId, Number(count), room, num(last), pending === 1),
-        };
       }),
 
     getSession: (sessionId) =>

@@ -8,6 +8,7 @@ import type {
   PresenceEvent,
   RoomEvent,
   Session,
+  SessionItem,
   SessionResult,
   StudyDayClosed,
   NodeLease,
@@ -88,6 +89,10 @@ export interface RoomEventArgs {
 export interface StateService {
   connectSession(input: ConnectSessionArgs): Promise<SessionResult>;
   disconnectSession(sessionId: unknown): Promise<SessionResult>;
+  /** connectSession for up to BATCH_LIMIT inputs, results in order; an invalid item gets its own error, the others apply. */
+  connectSessions(inputs: readonly ConnectSessionArgs[]): Promise<SessionItem[]>;
+  /** disconnectSession for up to BATCH_LIMIT session ids, as connectSessions. */
+  disconnectSessions(sessionIds: readonly unknown[]): Promise<SessionItem[]>;
   session(sessionId: unknown): Promise<Session | null>;
   /** With a viewer (a user token), users sharing none of its guilds read as unknown: OFFLINE. */
   connectionStates(userIds: readonly unknown[], viewer?: Viewer | null): Promise<UserConnection[]>;

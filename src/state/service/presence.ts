@@ -4,7 +4,8 @@ import { withSnapshot } from '../../pubsub/with-snapshot.js';
 import { assertId, assertIdList, assertIdSet, assertOptionalId } from '../../validate.js';
 import { toConnection } from '../records.js';
 import type { ConnectSessionArgs, StateService, StateServiceDeps } from './contract.js';
-import type { PresenceEvent } from '../types.js';
+import type { PresenceEvent, SessionItem } from '../types.js';
+import { BATCH_LIMIT, refusedItem } from '../batch.js';
 
 export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
   sessionId: assertId(input.sessionId, `${field}.sessionId`),
@@ -14,13 +15,39 @@ export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
   nodeId: assertOptionalId(input.nodeId, `${field}.nodeId`),
 });
 
-type PresencePart = Pick<StateService, 'connectSession' | 'disconnectSession' | 'session' | 'connectionStates' | 'presenceChanged'>;
+type PresencePart = Pick<
+  StateService,
+  'connectSession' | 'disconnectSession' | 'connectSessions' | 'disconnectSessions' | 'session' | 'connectionStates' | 'presenceChanged'
+>;
+
+/**
+ * A batch's items validated one by one: the valid ones go to the engine in
+ * one call, an invalid one gets its own BAD_USER_INPUT in its place.
+ */
+async function batch<T, V>(items: readonly T[], field: string, validate: (item: T, field: string) => V, run: (valid: V[]) => Promise<SessionItem[]>) {
+  if (items.length > BATCH_LIMIT) throw badInput(`${field} holds at most ${BATCH_LIMIT} items, got ${items.length}`);
+  const out = new Array<SessionItem>(items.length);
+  const valid: V[] = [];
+  const at: number[] = [];
+  items.forEach((item, i) => {
+    try {
+      valid.push(validate(item, `${field}[${i}]`));
+      at.push(i);
+    } catch (error) {
+      out[i] = refusedItem(error);
+    }
+  });
+  if (valid.length > 0) (await run(valid)).forEach((result, j) => (out[at[j]!] = result));
+  return out;
+}
 
 /** Sessions and presence: validation, the clock, one engine call each. */
 export function presenceService({ engine, bus, clock }: StateServiceDeps): PresencePart {
   return {
     connectSession: async (input) => engine.connectSession(sessionInput(input, 'input'), clock.now()),
     disconnectSession: async (sessionId) => engine.disconnectSession(assertId(sessionId, 'sessionId'), clock.now()),
+    connectSessions: (inputs) => batch(inputs, 'inputs', sessionInput, (valid) => engine.connectSessions(valid, clock.now())),
+    disconnectSessions: (sessionIds) => batch(sessionIds, 'sessionIds', assertId, (valid) => engine.disconnectSessions(valid, clock.now())),
     session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
     async connectionStates(userIds, viewer = null) {
       const { connections, guildIdsOf } = await engine.connectionStates(assertIdList(userIds, 'userIds'));
