@@ -50,6 +50,7 @@ const repeated = new Set(['baselines', 'ingest', 'fanout']);
 const targets: Record<string, [string, number]> = {
   ingest_http_ratio: ['>=', 0.35],
   ingest_ws_ratio: ['>=', 0.5],
+  batch_ingest_vs_single: ['>=', 10],
   fanout_ratio: ['>=', 0.8],
   cross_instance_p99_ms: ['<=', 15],
   connection_states_1000_p99_ms: ['<=', 20],
@@ -96,6 +97,7 @@ const ratiosOf = (metrics: Record<string, number>) => {
   const all: Record<string, number | undefined> = {
     ingest_http_ratio: ratio('ingest_http_rps', 'baseline_http_rps'),
     ingest_ws_ratio: ratio('ingest_ws_rps', 'baseline_http_rps'),
+    batch_ingest_vs_single: ratio('batch_ingest_items_per_s', 'ingest_http_rps'),
     fanout_ratio: ratio('fanout_3000_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
     fanout_1000_ratio: ratio('fanout_1000_deliveries_per_s', 'baseline_raw_ws_1000_deliveries_per_s'),
     fanout_one_in_flight_ratio: ratio('fanout_3000_one_in_flight_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),

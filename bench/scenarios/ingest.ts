@@ -3,12 +3,53 @@ import type { BenchContext } from '../run.js';
 
 const CONNECT = 'mutation($s: ID!, $u: ID!) { connectSession(input: { sessionId: $s, userId: $u, guildIds: ["g1", "g2"] }) { changed } }';
 const DISCONNECT = 'mutation($s: ID!) { disconnectSession(sessionId: $s) { changed } }';
+const CONNECTS = 'mutation($i: [ConnectSessionInput!]!) { connectSessions(inputs: $i) { result { changed } error { code } } }';
+const DISCONNECTS = 'mutation($s: [ID!]!) { disconnectSessions(sessionIds: $s) { result { changed } error { code } } }';
+const BATCH = 1_000;
+
+/** Redis CPU seconds used so far. */
+async function redisCpu(url: string) {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url);
+  const info = await client.info('cpu');
+  client.disconnect();
+  return Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
+}
+
+/**
+ * Batch ingest as a gateway's scheduler sends it: connectSessions of 1,000
+ * fresh sessions, then disconnectSessions of the same, four calls in flight.
+ * Items per second, comparable with ingest_http_rps (one item per request).
+ */
+async function batchIngest(url: string, seconds: number) {
+  let items = 0;
+  let next = 0;
+  const post = async (query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json()) as { data?: Record<string, Array<{ error: unknown }>>; errors?: unknown };
+    if (body.errors || Object.values(body.data ?? {})[0]?.some((item) => item.error)) throw new Error(`batch failed: ${JSON.stringify(body).slice(0, 300)}`);
+  };
+  const until = Date.now() + seconds * 1000;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (Date.now() < until) {
+        const ids = Array.from({ length: BATCH }, () => `b${next++}`);
+        await post(CONNECTS, { i: ids.map((s) => ({ sessionId: s, userId: `u-${s}`, guildIds: ['g1', 'g2'] })) });
+        await post(DISCONNECTS, { s: ids });
+        items += 2 * BATCH;
+      }
+    }),
+  );
+  return items / ((performance.now() - began) / 1000);
+}
 
 /** connectSession + disconnectSession pairs over HTTP, and the same as graphql-ws operations. */
 export async function ingest(ctx: BenchContext) {
   const server = await startChild('bench/fixtures/state-server.ts', ctx.serverEnv('ingest'));
   const [port] = server.ports;
   let next = 0;
+  const cpu0 = await redisCpu(ctx.redisUrl);
   const ingest_http_rps = await loadTest({
     url: `http://127.0.0.1:${port}/graphql`,
     method: 'POST',
@@ -30,6 +71,13 @@ export async function ingest(ctx: BenchContext) {
       },
     ],
   });
+
+  const ingest_http_redis_cpu_us_per_op = ((await redisCpu(ctx.redisUrl)) - cpu0) * 1e6 / (ingest_http_rps * ctx.seconds);
+
+  const cpu1 = await redisCpu(ctx.redisUrl);
+  const t1 = performance.now();
+  const batch_ingest_items_per_s = await batchIngest(`http://127.0.0.1:${port}/graphql`, ctx.seconds);
+  const batch_ingest_redis_cpu_us_per_item = ((await redisCpu(ctx.redisUrl)) - cpu1) * 1e6 / (batch_ingest_items_per_s * ((performance.now() - t1) / 1000));
 
   // WebSocket: 20 sockets, 10 operations in flight on each. The client
   // costs as little as it can (it shares the machine with what it
@@ -74,5 +122,5 @@ export async function ingest(ctx: BenchContext) {
   const ingest_ws_rps = done / ((Date.now() - began) / 1000);
   await closeSockets(sockets);
   await server.stop();
-  return { ingest_http_rps, ingest_ws_rps };
+  return { ingest_http_rps, ingest_ws_rps, ingest_http_redis_cpu_us_per_op, batch_ingest_items_per_s, batch_ingest_redis_cpu_us_per_item };
 }

@@ -1,11 +1,12 @@
 /**
  * Many calls of one script in one EVALSHA, for batch ingest: a call costs
  * Redis a fixed overhead (command, script lookup, socket I/O) that a batch
- * pays once. The script's library and body run once per item inside a
- * function whose parameters `KEYS` and `ARGV` shadow the globals, so every
- * item sees exactly the keys and arguments a call of its own would get, in
- * the library too, and each item stays as atomic as a single call (the whole
- * batch is one script). Both engines build their batch scripts here.
+ * pays once. Before each item the runner refills the global `KEYS` and
+ * `ARGV` tables (their contents may change; the globals may not be
+ * reassigned) with that item's keys and arguments, so the script's body and
+ * its library, loaded once, see exactly what a call of its own would get.
+ * Each item stays as atomic as a single call (the whole batch is one script).
+ * Both engines build their batch scripts here.
  */
 
 /** One item of a batch: its keys and its own arguments. */
@@ -16,26 +17,32 @@ export interface BatchItem {
 
 /** The batch form of a script: `lib` and `body` as a single call would run them. */
 export function batchLua(lib: string, body: string): string {
-  return `local function step(KEYS, ARGV)
-${lib}
-${body}
-end
--- ARGV[1] head count h    ARGV[2] tail count t    then h head and t tail arguments,
+  return `-- ARGV[1] head count h    ARGV[2] tail count t    then h head and t tail arguments,
 -- then per item: its key count, its argument count, its arguments. KEYS: each item's keys in turn.
 -- Each item runs with ARGV = head .. its arguments .. tail. Returns each item's reply, in order.
-local h, t = tonumber(ARGV[1]), tonumber(ARGV[2])
-local head, tail = {}, {}
-for j = 1, h do head[j] = ARGV[2 + j] end
-for j = 1, t do tail[j] = ARGV[2 + h + j] end
-local out, i, k = {}, 3 + h + t, 1
-while i <= #ARGV do
-  local nk, na = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
-  local keys, args = {}, {}
-  for j = 1, nk do keys[j] = KEYS[k + j - 1] end
-  for j = 1, h do args[j] = head[j] end
-  for j = 1, na do args[h + j] = ARGV[i + 1 + j] end
-  for j = 1, t do args[h + na + j] = tail[j] end
-  local reply = step(keys, args)
+local BATCH_KEYS, BATCH_ARGV = {}, {}
+for j = 1, #KEYS do BATCH_KEYS[j] = KEYS[j] end
+for j = 1, #ARGV do BATCH_ARGV[j] = ARGV[j] end
+local BATCH_H, BATCH_T = tonumber(ARGV[1]), tonumber(ARGV[2])
+local function batch_view(key_from, nk, arg_from, na)
+  for j = #KEYS, 1, -1 do KEYS[j] = nil end
+  for j = 1, nk do KEYS[j] = BATCH_KEYS[key_from + j - 1] end
+  for j = #ARGV, 1, -1 do ARGV[j] = nil end
+  for j = 1, BATCH_H do ARGV[j] = BATCH_ARGV[2 + j] end
+  for j = 1, na do ARGV[BATCH_H + j] = BATCH_ARGV[arg_from + j - 1] end
+  for j = 1, BATCH_T do ARGV[BATCH_H + na + j] = BATCH_ARGV[2 + BATCH_H + j] end
+end
+-- The library loads with the shared arguments in place (the key prefix is ARGV[1] on a single Redis).
+batch_view(1, 0, 1, 0)
+${lib}
+local function batch_step()
+${body}
+end
+local out, i, k = {}, 3 + BATCH_H + BATCH_T, 1
+while i <= #BATCH_ARGV do
+  local nk, na = tonumber(BATCH_ARGV[i]), tonumber(BATCH_ARGV[i + 1])
+  batch_view(k, nk, i + 2, na)
+  local reply = batch_step()
   if reply == nil then reply = false end
   out[#out + 1] = reply
   i, k = i + 2 + na, k + nk
