@@ -63,7 +63,7 @@ const NAMES = 'names';
 const PAYLOADS = 'payloads';
 
 /** The shared Lua, by concern, in the order each part needs the ones before it; prepended to every script. */
-const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua', 'ctx.lua'];
+const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'ctx.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua'];
 
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 

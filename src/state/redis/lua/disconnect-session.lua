@@ -21,7 +21,7 @@ local uid = redis.call('HGET', KEYS[1], sid)
 if uid then
   local f = redis.call('HMGET', user_key(uid), 'ts', 'n')
   local ts = f[1] and tonumber(f[1])
-  if ts and f[2] == '1' and ctx.grace == 0 and not split(ctx.days, ts, ctx.now) then return { -2, ts } end
+  if ts and f[2] == '1' and ctx.grace == 0 and not split(ctx_days(ctx), ts, ctx.now) then return { -2, ts } end
 end
 
 local status, owner, record, summary, last = close_session(sid, ctx)

@@ -1,10 +1,12 @@
 -- Events. Presence events carry the user's version, voice events the
 -- guild's, so a subscriber that read a snapshot can drop what it already has.
 
-local function publish_presence(uid, ukey, state, previous, count, guild_list, at, user_changed)
+-- `version`: the user's new presence version when the caller already wrote
+-- it (open_session, in its one HSET); else it is raised here.
+local function publish_presence(uid, ukey, state, previous, count, guild_list, at, user_changed, version)
   if #guild_list == 0 and not user_changed then return end
   local payload = presence_payload({ userId = uid, state = state, previousState = previous, sessionCount = count,
-    guildIds = guild_list, at = at, version = redis.call('HINCRBY', ukey, 'pv', 1) })
+    guildIds = guild_list, at = at, version = version or redis.call('HINCRBY', ukey, 'pv', 1) })
   if user_changed then publish(presence_user_channel(uid), payload) end
   for _, g in ipairs(guild_list) do publish(presence_guild_channel(g), payload) end
 end

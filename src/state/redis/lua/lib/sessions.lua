@@ -8,7 +8,7 @@
 local function go_offline(uid, ukey, fields, at, guilds, ctx)
   if fields.vg then end_voice(ukey, uid, fields.vg, fields.vc, at) end
   local ts = fields.ts and tonumber(fields.ts)
-  if ts then settle_timer(uid, ts, math.max(ts, tonumber(at)), ctx.days, ctx.study_retention, ctx.now, false) end
+  if ts then settle_timer(uid, ts, math.max(ts, tonumber(at)), ctx_days(ctx), ctx.study_retention, ctx.now, false) end
   for _, g in ipairs(guilds) do redis.call('SREM', online_key(g), uid) end
   redis.call('HSET', ukey, 'last', at)
   redis.call('HDEL', ukey, 'pend')
@@ -42,35 +42,48 @@ local function open_session(uid, sid, content, ctx)
     return 'SAME', raw[sid], before, fields
   end
 
+  -- Every field of the user hash this changes goes in one HSET (q, the
+  -- summary, pv): each redis.call costs about as much as the Lua around it.
   incoming.t = old and old.t or ctx.now
-  incoming.q = redis.call('HINCRBY', ukey, 'q', 1)
+  incoming.q = tonumber(fields.q or '0') + 1
   local record = encode_session(incoming)
-  redis.call('HSET', ukey, 's:' .. sid, record)
-  redis.call('HSET', ikey, sid, uid)
-  redis.call('PERSIST', ukey)
+  if owner ~= uid then redis.call('HSET', ikey, sid, uid) end
+  -- Only an offline user's record can have a TTL; a new user has no hash yet.
+  if before.count == 0 and next(fields) ~= nil then redis.call('PERSIST', ukey) end
   if old and old.n and old.n ~= incoming.n then node_remove(old.n, sid) end
   if incoming.n then
-    node_add(incoming.n, sid)
+    if not (old and old.n == incoming.n) then node_add(incoming.n, sid) end
     -- A node's lease starts with its first session, so a gateway that never
     -- sends a heartbeat still has its sessions reaped.
     redis.call('ZADD', NODES, 'NX', ctx.now + ctx.lease, incoming.n)
-    redis.call('ZREM', UNLEASED, sid)
+    if old and not old.n then redis.call('ZREM', UNLEASED, sid) end
   else
     redis.call('ZADD', UNLEASED, incoming.t, sid)
   end
-  if pending then
-    redis.call('HDEL', ukey, 'pend')
-    redis.call('ZREM', PENDING, uid)
-  end
+  if pending then redis.call('ZREM', PENDING, uid) end
   sessions[sid] = incoming
 
   local after = summarize(sessions)
-  store_summary(ukey, after)
   local added, removed = missing_from(after.guilds, before_guilds), missing_from(before_guilds, after.guilds)
+  local user_changed = before.count == 0 and not pending
+  local pv, v_added, v_removed = tonumber(fields.pv or '0'), nil, nil
+  if #added > 0 or user_changed then pv = pv + 1; v_added = pv end
+  if #removed > 0 then pv = pv + 1; v_removed = pv end
+
+  local set = { 's:' .. sid, record, 'q', incoming.q, 'n', after.count }
+  local drop = {}
+  if pending then drop[#drop + 1] = 'pend' end
+  if after.room then set[#set + 1] = 'room'; set[#set + 1] = after.room elseif fields.room then drop[#drop + 1] = 'room' end
+  local guilds = sorted_keys(after.guilds)
+  if #guilds > 0 then set[#set + 1] = 'g'; set[#set + 1] = table.concat(guilds, '\n') elseif fields.g then drop[#drop + 1] = 'g' end
+  if v_added or v_removed then set[#set + 1] = 'pv'; set[#set + 1] = pv end
+  redis.call('HSET', ukey, unpack(set))
+  if #drop > 0 then redis.call('HDEL', ukey, unpack(drop)) end
+
   for _, g in ipairs(added) do redis.call('SADD', online_key(g), uid) end
   for _, g in ipairs(removed) do redis.call('SREM', online_key(g), uid) end
-  publish_presence(uid, ukey, 'ONLINE', 'OFFLINE', after.count, added, ctx.now, before.count == 0 and not pending)
-  publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', after.count, removed, ctx.now, false)
+  publish_presence(uid, ukey, 'ONLINE', 'OFFLINE', after.count, added, ctx.now, user_changed, v_added)
+  publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', after.count, removed, ctx.now, false, v_removed)
   for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, ctx.now) end
   return 'CHANGED', record, after, fields
 end
