@@ -20,6 +20,7 @@ import { clusterPubsub } from './scenarios/cluster-pubsub.js';
 import { clusterState } from './scenarios/cluster-state.js';
 import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
+import { peers } from './scenarios/peers.js';
 import { latency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
 import { overload } from './scenarios/overload.js';
@@ -51,6 +52,10 @@ const targets: Record<string, [string, number]> = {
   ingest_http_ratio: ['>=', 0.35],
   ingest_ws_ratio: ['>=', 0.5],
   batch_ingest_vs_single: ['>=', 10],
+  ingest_vs_mercurius: ['>=', 1],
+  ingest_vs_raw: ['>=', 0.7],
+  ingest_p99_vs_mercurius: ['<=', 1.5],
+  redis_cpu_per_connect_vs_minimal: ['<=', 1.3],
   fanout_ratio: ['>=', 0.8],
   cross_instance_p99_ms: ['<=', 15],
   connection_states_1000_p99_ms: ['<=', 20],
@@ -91,13 +96,18 @@ const contextFor = (redisUrl: string): BenchContext => ({
   },
 });
 
-const scenarios = { baselines, ingest, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub, cluster_state: clusterState };
+const scenarios = { baselines, ingest, peers, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub, cluster_state: clusterState };
 const ratiosOf = (metrics: Record<string, number>) => {
   const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
   const all: Record<string, number | undefined> = {
     ingest_http_ratio: ratio('ingest_http_rps', 'baseline_http_rps'),
     ingest_ws_ratio: ratio('ingest_ws_rps', 'baseline_http_rps'),
     batch_ingest_vs_single: ratio('batch_ingest_items_per_s', 'ingest_http_rps'),
+    ingest_vs_mercurius: ratio('peer_state_server_connect_rps', 'peer_mercurius_connect_rps'),
+    ingest_vs_raw: ratio('peer_state_server_connect_rps', 'peer_raw_connect_rps'),
+    ingest_vs_yoga: ratio('peer_state_server_connect_rps', 'peer_yoga_connect_rps'),
+    ingest_p99_vs_mercurius: ratio('peer_state_server_connect_p99_ms', 'peer_mercurius_connect_p99_ms'),
+    redis_cpu_per_connect_vs_minimal: ratio('peer_state_server_redis_cpu_us_per_connect', 'peer_raw_redis_cpu_us_per_connect'),
     fanout_ratio: ratio('fanout_3000_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
     fanout_1000_ratio: ratio('fanout_1000_deliveries_per_s', 'baseline_raw_ws_1000_deliveries_per_s'),
     fanout_one_in_flight_ratio: ratio('fanout_3000_one_in_flight_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),

@@ -41,7 +41,16 @@ function luaBuilder(name: Name): string {
   const params = Array.from({ length: arity }, (_, i) => `a${i + 1}`);
   const pieces = name.pieces.map((p) => (typeof p === 'string' ? luaString(p) : 'arg' in p ? params[p.arg]! : `bucket_of(${params[p.bucketOf]}, ${p.buckets})`));
   const body = [...(name.channel ? [] : ['PREFIX']), ...pieces].join(' .. ');
-  return name.lua === name.lua.toUpperCase() ? `local ${name.lua} = ${body}` : `local function ${name.lua}(${params.join(', ')}) return ${body} end`;
+  if (name.lua !== name.lua.toUpperCase()) return `local function ${name.lua}(${params.join(', ')}) return ${body} end`;
+  // A constant key depends on the prefix: bind_prefix (below) sets it.
+  return name.channel ? `local ${name.lua} = ${body}` : `local ${name.lua}`;
+}
+
+/** bind_prefix(p): sets PREFIX and the constant keys built from it (once per EVAL; per call in the function library). */
+function luaBindPrefix(all: Name[]): string {
+  const constants = all.filter((n) => !n.channel && n.lua === n.lua.toUpperCase());
+  const sets = constants.map((n) => `${n.lua} = ${['PREFIX', ...n.pieces.map((p) => (typeof p === 'string' ? luaString(p) : ''))].join(' .. ')}`);
+  return [`local function bind_prefix(p)`, `  PREFIX = p`, ...sets.map((line) => `  ${line}`), `end`, `bind_prefix(PREFIX)`].join('\n');
 }
 
 /** Every key and channel builder, for the scripts' library (after PREFIX and bucket_of in lua/lib/keys.lua). */
@@ -51,5 +60,6 @@ export function luaNames(): string {
     '-- Generated from src/state/redis/names.ts and src/state/topics.ts: every key and channel name a script builds.',
     `local NODE_BUCKETS = ${NODE_BUCKETS}`,
     ...all.map(luaBuilder),
+    luaBindPrefix(all),
   ].join('\n');
 }
