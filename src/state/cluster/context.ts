@@ -3,7 +3,7 @@ import type { EngineOptions } from '../engine.js';
 import { toConnection } from '../records.js';
 import { createCalendarArgs } from '../redis/calendar-args.js';
 import { num } from '../redis/context.js';
-import { createClusterKeys, partitionOf, type ClusterKeys } from './keys.js';
+import { createClusterKeys, groupByPartition, partitionOf, type ClusterKeys } from './keys.js';
 import { defineSteps, type Step } from './scripts.js';
 import { batchArgs, inChunks, type BatchItem } from '../lua-batch.js';
 
@@ -193,16 +193,9 @@ export function createClusterContext(options: ClusterStateOptions) {
    * over one connection, so its items run in their order.
    */
   async function grouped<T>(items: readonly T[], partition: (item: T) => number, toItem: (item: T) => BatchItem, step: Step): Promise<unknown[]> {
-    const groups = new Map<number, number[]>();
-    items.forEach((item, i) => {
-      const p = partition(item);
-      const list = groups.get(p);
-      if (list) list.push(i);
-      else groups.set(p, [i]);
-    });
     const out = new Array<unknown>(items.length);
     await Promise.all(
-      [...groups.values()].map(async (indexes) => {
+      [...groupByPartition(items, partition).values()].map(async (indexes) => {
         const replies = await inChunks(indexes, BATCH_CHUNK, async (chunk) => (await step(...batchArgs(chunk.map((i) => toItem(items[i]!))))) as unknown[]);
         replies.forEach((reply, j) => (out[indexes[j]!] = reply));
       }),

@@ -34,11 +34,11 @@ export const allPartitions: readonly number[] = Array.from({ length: PARTITIONS 
 /** Members of one node in a partition's node-sessions zset: 'nodeId\n…' sorts below 'nodeId\x0b'. */
 export const nodeRange = (nodeId: string) => [`[${nodeId}\n`, `(${nodeId}\x0b`] as const;
 
-/** The positions of `ids` grouped by their partition, in order within each group. */
-export function groupByPartition(ids: readonly string[]): Map<number, number[]> {
+/** The positions of `items` grouped by their partition, in order within each group. */
+export function groupByPartition<T>(items: readonly T[], partition: (item: T) => number): Map<number, number[]> {
   const groups = new Map<number, number[]>();
-  ids.forEach((id, i) => {
-    const p = partitionOf(id);
+  items.forEach((item, i) => {
+    const p = partition(item);
     const group = groups.get(p);
     if (group) group.push(i);
     else groups.set(p, [i]);

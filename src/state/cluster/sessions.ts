@@ -4,7 +4,7 @@ import type { ConnectionStates, ConnectSessionInput, PresenceSnapshotEntry, Sess
 import { guard, lines, num } from '../redis/context.js';
 import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from '../redis/session-codec.js';
 import type { ClusterContext } from './context.js';
-import { groupByPartition } from './keys.js';
+import { groupByPartition, partitionOf } from './keys.js';
 
 /**
  * Sessions and presence on a Redis Cluster, as steps of one slot each
@@ -82,7 +82,7 @@ export function clusterSessions(ctx: ClusterContext) {
     /** One call per partition that holds any of the users, sent together: one round trip per master. */
     connectionStates: (userIds: readonly string[]): Promise<ConnectionStates> =>
       guard(async () => {
-        const groups = groupByPartition(userIds);
+        const groups = groupByPartition(userIds, partitionOf);
         const connections = new Array<UserConnection>(userIds.length);
         const guilds: string[] = new Array(userIds.length);
         await Promise.all(
@@ -114,7 +114,7 @@ export function clusterSessions(ctx: ClusterContext) {
         const view = 'guildId' in target ? await client.hgetall(keys.guildOnline(target.guildId)) : null;
         const userIds = view ? Object.keys(view) : (target as { userIds: string[] }).userIds;
         const pages = await Promise.all(
-          [...groupByPartition(userIds).values()].map(async (indexes) => {
+          [...groupByPartition(userIds, partitionOf).values()].map(async (indexes) => {
             const ids = indexes.map((i) => userIds[i]!);
             return decodePresenceSnapshot((await steps.readPresence(...counted(ids.map(keys.user)), ...ids)) as Array<string | number>);
           }),

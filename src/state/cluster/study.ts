@@ -105,7 +105,7 @@ export function clusterStudy(ctx: ClusterContext) {
       guard(async () => {
         const cal = calendarArg(now);
         const counts = await Promise.all(
-          [...groupByPartition(entries.map((e) => e.userId))].map(([p, indexes]) => {
+          [...groupByPartition(entries, (e) => partitionOf(e.userId))].map(([p, indexes]) => {
             const group = indexes.map((i) => entries[i]!);
             return steps.syncStudy(
               ...counted(lists.partitionUsers(p, group.map((e) => e.userId), daysOf(cal), day).keys),
