@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 
 /** A fixture in its own process; resolves with the numbers it printed after READY. */
@@ -141,4 +142,12 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/** Redis CPU seconds (user + sys) a redis-server has used so far, by its URL or port. */
+export async function redisCpuSeconds(where: string | number): Promise<number> {
+  const client = typeof where === 'number' ? new Redis({ port: where, host: '127.0.0.1' }) : new Redis(where);
+  const info = await client.info('cpu');
+  client.disconnect();
+  return Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
 }

@@ -7,6 +7,7 @@ import { createRedisEngine } from '../../src/state/redis/engine.js';
 import type { ConnectSessionInput, ConnectionStates, SessionResult } from '../../src/state/types.js';
 import { startRedisCluster } from '../../test/utils/redis-cluster.js';
 import type { BenchContext } from '../run.js';
+import { redisCpuSeconds } from '../lib.js';
 
 const CONNECTS = 20_000;
 const IN_FLIGHT = 64;
@@ -19,16 +20,7 @@ interface Engine {
 }
 
 /** Redis CPU seconds used so far by each of the given servers. */
-async function cpuOf(ports: number[]) {
-  const out: number[] = [];
-  for (const port of ports) {
-    const direct = new Redis({ port, host: '127.0.0.1' });
-    const info = await direct.info('cpu');
-    direct.disconnect();
-    out.push(Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]));
-  }
-  return out;
-}
+const cpuOf = (ports: number[]) => Promise.all(ports.map(redisCpuSeconds));
 
 /** Counts the commands a client sends (each one round trip of its own, whatever is pipelined with it). */
 function countCommands(client: { sendCommand: (...args: any[]) => unknown }) {

@@ -1,4 +1,4 @@
-import { loadTest, openSockets, closeSockets, operationFrame, startChild } from '../lib.js';
+import { loadTest, openSockets, closeSockets, operationFrame, redisCpuSeconds, startChild } from '../lib.js';
 import type { BenchContext } from '../run.js';
 
 const CONNECT = 'mutation($s: ID!, $u: ID!) { connectSession(input: { sessionId: $s, userId: $u, guildIds: ["g1", "g2"] }) { changed } }';
@@ -6,15 +6,6 @@ const DISCONNECT = 'mutation($s: ID!) { disconnectSession(sessionId: $s) { chang
 const CONNECTS = 'mutation($i: [ConnectSessionInput!]!) { connectSessions(inputs: $i) { result { changed } error { code } } }';
 const DISCONNECTS = 'mutation($s: [ID!]!) { disconnectSessions(sessionIds: $s) { result { changed } error { code } } }';
 const BATCH = 1_000;
-
-/** Redis CPU seconds used so far. */
-async function redisCpu(url: string) {
-  const { Redis } = await import('ioredis');
-  const client = new Redis(url);
-  const info = await client.info('cpu');
-  client.disconnect();
-  return Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
-}
 
 /**
  * Batch ingest as a gateway's scheduler sends it: connectSessions of 1,000
@@ -49,7 +40,7 @@ export async function ingest(ctx: BenchContext) {
   const server = await startChild('bench/fixtures/state-server.ts', ctx.serverEnv('ingest'));
   const [port] = server.ports;
   let next = 0;
-  const cpu0 = await redisCpu(ctx.redisUrl);
+  const cpu0 = await redisCpuSeconds(ctx.redisUrl);
   const ingest_http_rps = await loadTest({
     url: `http://127.0.0.1:${port}/graphql`,
     method: 'POST',
@@ -72,12 +63,12 @@ export async function ingest(ctx: BenchContext) {
     ],
   });
 
-  const ingest_http_redis_cpu_us_per_op = ((await redisCpu(ctx.redisUrl)) - cpu0) * 1e6 / (ingest_http_rps * ctx.seconds);
+  const ingest_http_redis_cpu_us_per_op = ((await redisCpuSeconds(ctx.redisUrl)) - cpu0) * 1e6 / (ingest_http_rps * ctx.seconds);
 
-  const cpu1 = await redisCpu(ctx.redisUrl);
+  const cpu1 = await redisCpuSeconds(ctx.redisUrl);
   const t1 = performance.now();
   const batch_ingest_items_per_s = await batchIngest(`http://127.0.0.1:${port}/graphql`, ctx.seconds);
-  const batch_ingest_redis_cpu_us_per_item = ((await redisCpu(ctx.redisUrl)) - cpu1) * 1e6 / (batch_ingest_items_per_s * ((performance.now() - t1) / 1000));
+  const batch_ingest_redis_cpu_us_per_item = ((await redisCpuSeconds(ctx.redisUrl)) - cpu1) * 1e6 / (batch_ingest_items_per_s * ((performance.now() - t1) / 1000));
 
   // WebSocket: 20 sockets, 10 operations in flight on each. The client
   // costs as little as it can (it shares the machine with what it

@@ -1,23 +1,14 @@
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
-import { startChild } from '../lib.js';
+import { redisCpuSeconds, startChild } from '../lib.js';
 import type { BenchContext } from '../run.js';
 
 const CONNECT = 'mutation($i: ConnectSessionInput!) { connectSession(input: $i) { changed } }';
 const ROUNDS = 3;
 
-/** Redis CPU seconds used so far. */
-async function redisCpu(url: string) {
-  const client = new Redis(url);
-  const info = await client.info('cpu');
-  client.disconnect();
-  return Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
-}
-
 /** Fresh connects (two guilds each) over HTTP, 50 connections: requests/s, p99 and Redis CPU per connect. */
 async function hammer(url: string, seconds: number, redisUrl: string, tag: string) {
   let next = 0;
-  const cpu0 = await redisCpu(redisUrl);
+  const cpu0 = await redisCpuSeconds(redisUrl);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -34,7 +25,7 @@ async function hammer(url: string, seconds: number, redisUrl: string, tag: strin
     ],
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  const cpuUs = ((await redisCpu(redisUrl)) - cpu0) * 1e6;
+  const cpuUs = ((await redisCpuSeconds(redisUrl)) - cpu0) * 1e6;
   return { rps: result.requests.total / (result.duration || 1), p99: result.latency.p99, cpuUsPerConnect: cpuUs / result.requests.total };
 }
 

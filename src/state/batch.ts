@@ -17,6 +17,15 @@ export function refusedItem(error: unknown): SessionItem {
   throw error;
 }
 
+/** One item's outcome from its decoding, a client error kept as the outcome. */
+export function itemOf(decode: () => SessionResult): SessionItem {
+  try {
+    return itemResult(decode());
+  } catch (error) {
+    return refusedItem(error);
+  }
+}
+
 /** `run` on each item in order, an item's client error kept as its outcome (the memory engine, the slow paths). */
 export async function eachItem<T>(items: readonly T[], run: (item: T) => Promise<SessionResult>): Promise<SessionItem[]> {
   const out: SessionItem[] = [];

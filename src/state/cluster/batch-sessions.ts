@@ -1,13 +1,11 @@
 import { badInput } from '../../errors.js';
 import { itemResult, refusedItem } from '../batch.js';
-import { sessionContent, toConnection, toSession } from '../records.js';
-import { guard, num } from '../redis/context.js';
+import { guard } from '../redis/context.js';
 import { NEEDS_CALENDAR } from '../redis/calendar-args.js';
-import { decodeRecord, encodeContent } from '../redis/session-codec.js';
-import type { ConnectSessionInput, SessionItem, SessionResult } from '../types.js';
+import type { ConnectSessionInput, SessionItem } from '../types.js';
 import { decodeOps, type ClusterContext, type Op } from './context.js';
 import { partitionOf } from './keys.js';
-import type { ClusterSessions } from './sessions.js';
+import { sessionStepParts, type ClusterSessions } from './sessions.js';
 
 /**
  * Batch ingest on a Cluster: the steps of connectSession and
@@ -16,8 +14,9 @@ import type { ClusterSessions } from './sessions.js';
  * cost a few calls per shard instead of six each.
  */
 export function clusterBatchSessions(ctx: ClusterContext, sessions: ClusterSessions) {
-  const { client, options, keys, lists, steps, repairDelayMs, grouped, applyPendingOf, connectionOf, daysOf, calendarArg, studyRetention } = ctx;
-  const { tombstoneSeconds, graceMs, defaultLeaseMs } = options;
+  const { client, options, keys, lists, steps, grouped, applyPendingOf, daysOf, calendarArg } = ctx;
+  const { tombstoneSeconds, defaultLeaseMs } = options;
+  const { openArgs, closeArgs, opened, closed, tombstoned } = sessionStepParts(ctx);
   const claimItem = (sessionId: string, arg: string | number) => ({ keys: lists.claim(sessionId).keys, args: [sessionId, arg] });
 
   /** Each user's pending ops from the last of their replies (a user step returns every op not yet acknowledged). */
@@ -33,14 +32,6 @@ export function clusterBatchSessions(ctx: ClusterContext, sessions: ClusterSessi
     await applyPendingOf(opsOf(userIds, replies));
   }
 
-  /** A session's result from its user step's reply. */
-  function resultOf(userId: string, sessionId: string, reply: unknown[], opened: boolean): SessionResult {
-    const { status, record, connection } = connectionOf(userId, reply);
-    if (opened) return { changed: status === 'CHANGED', session: record === null ? null : toSession(sessionId, userId, decodeRecord(record)), connection };
-    if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
-    return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };
-  }
-
   async function connectSessions(inputs: readonly ConnectSessionInput[], now: number): Promise<SessionItem[]> {
     const out = new Array<SessionItem>(inputs.length);
     const nodes = new Set(inputs.flatMap((i) => (i.nodeId === null ? [] : [i.nodeId])));
@@ -54,21 +45,19 @@ export function clusterBatchSessions(ctx: ClusterContext, sessions: ClusterSessi
       inputs.map(async (input, i) => {
         if (claims[i] === 'OWNED') out[i] = refusedItem(badInput(`session ${input.sessionId} belongs to another user`));
         else if (claims[i] !== 'TOMB') open.push(i);
-        else {
-          // A CONNECT for a closed session opens nothing (rare: read its user alone).
-          const [count, room, last, pend] = await client.hmget(keys.user(input.userId), 'n', 'room', 'last', 'pend');
-          out[i] = itemResult({ changed: false, session: null, connection: toConnection(input.userId, Number(count ?? 0), room ?? null, num(last), pend !== null) });
-        }
+        // A CONNECT for a closed session opens nothing (rare: its user is read alone).
+        else out[i] = itemResult(await tombstoned(input.userId));
       }),
     );
     open.sort((a, b) => a - b);
-    const due = now + repairDelayMs;
-    const replies = await grouped(open, (i) => partitionOf(inputs[i]!.userId), (i) => {
-      const { userId, sessionId } = inputs[i]!;
-      return { keys: lists.user(userId, sessionId).keys, args: [userId, sessionId, encodeContent(sessionContent(inputs[i]!)), now, due, keys.channels.presenceUser(userId)] };
-    }, steps.openSessionSteps);
+    const replies = await grouped(
+      open,
+      (i) => partitionOf(inputs[i]!.userId),
+      (i) => ({ keys: lists.user(inputs[i]!.userId, inputs[i]!.sessionId).keys, args: openArgs(inputs[i]!, now) }),
+      steps.openSessionSteps,
+    );
     await follow(open.map((i) => inputs[i]!.userId), replies);
-    open.forEach((i, j) => (out[i] = itemResult(resultOf(inputs[i]!.userId, inputs[i]!.sessionId, replies[j] as unknown[], true))));
+    open.forEach((i, j) => (out[i] = itemResult(opened(inputs[i]!.userId, inputs[i]!.sessionId, replies[j] as unknown[]))));
     return out;
   }
 
@@ -81,20 +70,16 @@ export function clusterBatchSessions(ctx: ClusterContext, sessions: ClusterSessi
       else known.push(i);
     });
     const cal = calendarArg(now);
-    const due = now + repairDelayMs;
     const replies = await grouped(known, (i) => partitionOf(owners[i]!), (i) => {
       const userId = owners[i]!;
       const sessionId = sessionIds[i]!;
-      return {
-        keys: [...lists.user(userId, sessionId).keys, ...lists.study(partitionOf(userId), daysOf(cal)).keys],
-        args: [userId, sessionId, now, due, keys.channels.presenceUser(userId), graceMs, options.presenceRetentionSeconds, tombstoneSeconds, cal, keys.channels.studyUser(userId), studyRetention],
-      };
+      return { keys: [...lists.user(userId, sessionId).keys, ...lists.study(partitionOf(userId), daysOf(cal)).keys], args: closeArgs(userId, sessionId, now, cal) };
     }, steps.closeSessionSteps);
     // An item whose timer began before the usual calendar wrote nothing: it closes alone, with a calendar reaching it.
     const done = known.filter((_, j) => (replies[j] as unknown[])[0] !== NEEDS_CALENDAR);
     const doneReplies = replies.filter((reply) => (reply as unknown[])[0] !== NEEDS_CALENDAR);
     await follow(done.map((i) => owners[i]!), doneReplies);
-    done.forEach((i, j) => (out[i] = itemResult(resultOf(owners[i]!, sessionIds[i]!, doneReplies[j] as unknown[], false))));
+    done.forEach((i, j) => (out[i] = itemResult(closed(owners[i]!, sessionIds[i]!, doneReplies[j] as unknown[]))));
     await Promise.all(
       known
         .filter((i) => out[i] === undefined)

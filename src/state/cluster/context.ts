@@ -5,10 +5,7 @@ import { createCalendarArgs } from '../redis/calendar-args.js';
 import { num } from '../redis/context.js';
 import { createClusterKeys, groupByPartition, partitionOf, type ClusterKeys } from './keys.js';
 import { defineSteps, type Step } from './scripts.js';
-import { batchArgs, inChunks, type BatchItem } from '../lua-batch.js';
-
-/** Items a batch step takes at once (as on a single Redis: a few ms of one shard's time). */
-const BATCH_CHUNK = 100;
+import { BATCH_CHUNK, batchArgs, inChunks, type BatchItem } from '../lua-batch.js';
 
 export interface ClusterStateOptions extends EngineOptions {
   client: Cluster;

@@ -7,36 +7,66 @@ import type { ClusterContext } from './context.js';
 import { groupByPartition, partitionOf } from './keys.js';
 
 /**
+ * The session steps' arguments and replies, shared by the single calls
+ * (clusterSessions) and batch ingest (batch-sessions.ts).
+ */
+export function sessionStepParts(ctx: ClusterContext) {
+  const { client, options, keys, repairDelayMs, connectionOf, studyRetention } = ctx;
+  const channelOf = (userId: string) => keys.channels.presenceUser(userId);
+  return {
+    /** open-session.lua's ARGV. */
+    openArgs: (input: ConnectSessionInput, now: number) =>
+      [input.userId, input.sessionId, encodeContent(sessionContent(input)), now, now + repairDelayMs, channelOf(input.userId)],
+    /** close-session.lua's ARGV for a calendar. */
+    closeArgs: (userId: string, sessionId: string, now: number, cal: string) => [
+      userId,
+      sessionId,
+      now,
+      now + repairDelayMs,
+      channelOf(userId),
+      options.graceMs,
+      options.presenceRetentionSeconds,
+      options.tombstoneSeconds,
+      cal,
+      keys.channels.studyUser(userId),
+      studyRetention,
+    ],
+    /** A connect's result from open-session.lua's reply. */
+    opened(userId: string, sessionId: string, reply: unknown[]): SessionResult {
+      const { status, record, connection } = connectionOf(userId, reply);
+      return { changed: status === 'CHANGED', session: record === null ? null : toSession(sessionId, userId, decodeRecord(record)), connection };
+    },
+    /** A disconnect's result from close-session.lua's reply. */
+    closed(userId: string, sessionId: string, reply: unknown[]): SessionResult {
+      const { status, record, connection } = connectionOf(userId, reply);
+      if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
+      return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };
+    },
+    /** A CONNECT for a closed session (tombstone) opens nothing: the user's connection as it is. */
+    async tombstoned(userId: string): Promise<SessionResult> {
+      const [count, room, last, pend] = await client.hmget(keys.user(userId), 'n', 'room', 'last', 'pend');
+      return { changed: false, session: null, connection: toConnection(userId, Number(count ?? 0), room ?? null, num(last), pend !== null) };
+    },
+  };
+}
+
+/**
  * Sessions and presence on a Redis Cluster, as steps of one slot each
  * (docs/cluster-layout.md): claim in the session id's partition, the user
  * step in the user's partition (the source of truth), then one derived step
  * per guild and for the index, which apply the user's outbox.
  */
 export function clusterSessions(ctx: ClusterContext) {
-  const { client, options, keys, lists, steps, repairDelayMs, userStep, timerUserStep, connectionOf, counted, studyRetention } = ctx;
-  const { tombstoneSeconds, graceMs, defaultLeaseMs } = options;
+  const { client, options, keys, lists, steps, userStep, timerUserStep, counted } = ctx;
+  const { tombstoneSeconds, defaultLeaseMs } = options;
+  const { openArgs, closeArgs, opened, closed, tombstoned } = sessionStepParts(ctx);
   const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).keys;
-  const channelOf = (userId: string) => keys.channels.presenceUser(userId);
 
   /** Closes a session for its owner (known from the index or a node's list); the tombstone is set first. */
   async function close(userId: string, sessionId: string, now: number): Promise<SessionResult> {
     // The last close stops the study timer.
-    const reply = await timerUserStep(userId, now, 6, steps.closeSessionStep, userStepKeys(userId, sessionId), (cal) => [
-      userId,
-      sessionId,
-      now,
-      now + repairDelayMs,
-      channelOf(userId),
-      graceMs,
-      options.presenceRetentionSeconds,
-      tombstoneSeconds,
-      cal,
-      keys.channels.studyUser(userId),
-      studyRetention,
-    ]);
-    const { status, record, connection } = connectionOf(userId, reply);
-    if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
-    return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };
+    const reply = await timerUserStep(userId, now, 6, steps.closeSessionStep, userStepKeys(userId, sessionId), (cal) => closeArgs(userId, sessionId, now, cal));
+    return closed(userId, sessionId, reply);
   }
 
   return {
@@ -49,21 +79,9 @@ export function clusterSessions(ctx: ClusterContext) {
           nodeId === null ? null : client.zadd(keys.nodes(), 'NX', now + defaultLeaseMs, nodeId),
         ]);
         if (claim === 'OWNED') throw badInput(`session ${sessionId} belongs to another user`);
-        if (claim === 'TOMB') {
-          const [count, room, last, pend] = await client.hmget(keys.user(userId), 'n', 'room', 'last', 'pend');
-          const connection = toConnection(userId, Number(count ?? 0), room ?? null, num(last), pend !== null);
-          return { changed: false, session: null, connection };
-        }
-        const content = encodeContent(sessionContent(input));
-        const { reply } = await userStep(userId, 6, () =>
-          steps.openSessionStep(...userStepKeys(userId, sessionId), userId, sessionId, content, now, now + repairDelayMs, channelOf(userId)),
-        );
-        const { status, record, connection } = connectionOf(userId, reply);
-        return {
-          changed: status === 'CHANGED',
-          session: record === null ? null : toSession(sessionId, userId, decodeRecord(record)),
-          connection,
-        };
+        if (claim === 'TOMB') return tombstoned(userId);
+        const { reply } = await userStep(userId, 6, () => steps.openSessionStep(...userStepKeys(userId, sessionId), ...openArgs(input, now)));
+        return opened(userId, sessionId, reply);
       }),
 
     disconnectSession: (sessionId: string, now: number): Promise<SessionResult> =>

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
 import { luaNames } from './names.js';
 import { luaPayloads } from './payloads.js';
 import { batchLua } from '../lua-batch.js';
+import { callAsFunctions } from './functions.js';
 
 type Arg = string | number;
 
@@ -68,39 +68,11 @@ const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, '
 
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
-/** A Redis Function library holding every single-call script, named by a hash of its code (two versions never clash). */
-function functionLibrary(lib: string, bodies: Array<[string, string]>) {
-  const code = [
-    // The library's code reads KEYS and ARGV as the scripts do; each call sets them.
-    'local KEYS, ARGV = {}, { "" }',
-    lib,
-    'local function run(body)',
-    '  return function(keys, args)',
-    '    KEYS, ARGV = keys, args',
-    '    bind_prefix(args[1])',
-    '    return body()',
-    '  end',
-    'end',
-  ];
-  const tag = createHash('sha1').update([code.join('\n'), ...bodies.flat()].join('\n')).digest('hex').slice(0, 12);
-  for (const [name, body] of bodies) code.push(`redis.register_function('${name}_${tag}', run(function()\n${body}\nend))`);
-  return { text: `#!lua name=state_server_${tag}\n${code.join('\n')}`, functionOf: (name: string) => `${name}_${tag}` };
-}
-
-/** Redis without Functions (before 7.0), or a managed Redis that forbids them: the scripts run as EVALSHA. */
-const functionsUnsupported = (error: unknown) => /unknown command|unknown subcommand|NOPERM/i.test(String((error as Error)?.message));
-/** A Redis restarted empty, or flushed: the library is loaded again. */
-const functionMissing = (error: unknown) => /Function not found|Library .* not found/i.test(String((error as Error)?.message));
-
 /**
- * Registers every script on the client. The single-call scripts run as
- * Redis Functions (FCALL) where Redis has them: the library's code (a few
- * hundred lines of helpers) is then loaded once, not run again on every
- * call as EVALSHA does (about 10 us of Redis CPU a call, a fifth of a
- * connect). The library is loaded on first use and again when Redis lost it;
- * without Functions, the same scripts run as EVALSHA (ioredis
- * `defineCommand`: EVAL once on NOSCRIPT). Batch scripts always run as
- * EVALSHA: they pay the library once per batch.
+ * Registers every script on the client with `defineCommand` (EVALSHA, EVAL
+ * once on NOSCRIPT); the single-call ones then run as Redis Functions where
+ * Redis has them (functions.ts). Batch scripts always run as EVALSHA: they
+ * pay the library once per batch.
  */
 export function defineScripts(client: Redis): void {
   const generated: Record<string, () => string> = { [NAMES]: luaNames, [PAYLOADS]: luaPayloads };
@@ -109,39 +81,11 @@ export function defineScripts(client: Redis): void {
   for (const [name, { file, keys }] of Object.entries(scripts) as Array<[string, { file: string; keys: number | null }]>) {
     if (keys === null) client.defineCommand(name, { lua: batchLua(lib, read(file)) });
     else {
-      client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${read(file)}` });
-      single.push([name, keys, read(file)]);
+      const body = read(file);
+      client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${body}` });
+      single.push([name, keys, body]);
     }
   }
 
-  const library = functionLibrary(lib, single.map(([name, , body]) => [name, body]));
-  type Call = (...args: Arg[]) => Promise<unknown>;
-  const commands = client as unknown as Record<string, Call>;
-  let mode: 'unknown' | 'functions' | 'scripts' = 'unknown';
-  let loading: Promise<unknown> | null = null;
-  const load = () => (loading ??= client.call('FUNCTION', 'LOAD', 'REPLACE', library.text).finally(() => (loading = null)));
-
-  for (const [name, keys] of single) {
-    const evalsha = commands[name]!.bind(client);
-    const fcall = (args: Arg[]) => client.call('FCALL', library.functionOf(name), keys, ...args);
-    commands[name] = async (...args: Arg[]) => {
-      if (mode === 'unknown') {
-        try {
-          await load();
-          mode = 'functions';
-        } catch (error) {
-          if (functionsUnsupported(error)) mode = 'scripts';
-          return evalsha(...args); // Redis away: this fails alike, and the next call tries again
-        }
-      }
-      if (mode === 'scripts') return evalsha(...args);
-      try {
-        return await fcall(args);
-      } catch (error) {
-        if (!functionMissing(error)) throw error;
-        await load();
-        return fcall(args);
-      }
-    };
-  }
+  callAsFunctions(client, lib, single);
 }

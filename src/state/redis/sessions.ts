@@ -2,18 +2,12 @@ import { badInput } from '../../errors.js';
 import { sessionContent, toConnection, toSession } from '../records.js';
 import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from './session-codec.js';
 import type { ConnectSessionInput, Session, SessionResult, UserConnection } from '../types.js';
-import { itemResult, refusedItem } from '../batch.js';
-import { batchArgs, inChunks } from '../lua-batch.js';
+import { itemOf, itemResult } from '../batch.js';
+import { BATCH_CHUNK, batchArgs, inChunks } from '../lua-batch.js';
 import { NEEDS_CALENDAR } from './calendar-args.js';
 import { lines, num } from './context.js';
 import type { StateEngine } from '../engine.js';
 import { guard, type RedisContext } from './context.js';
-
-/**
- * Items a batch script takes at once: about 3 ms of Redis time, so a batch
- * never holds Redis much longer than a single call does.
- */
-const BATCH_CHUNK = 100;
 
 /** Sessions, presence and snapshots of presence. */
 export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, withCalendar }: RedisContext): Pick<
@@ -70,13 +64,7 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
         inChunks(inputs, BATCH_CHUNK, async (chunk) => {
           const items = chunk.map((input) => ({ keys: connectKeys(input), args: connectArgs(input) }));
           const replies = (await client.connectSessions(...batchArgs(items, [keyPrefix], ctxArgs(now, calendarArg(now))))) as ConnectReply[];
-          return replies.map((reply, i) => {
-            try {
-              return itemResult(connected(chunk[i]!, reply));
-            } catch (error) {
-              return refusedItem(error);
-            }
-          });
+          return replies.map((reply, i) => itemOf(() => connected(chunk[i]!, reply)));
         }),
       ),
 
