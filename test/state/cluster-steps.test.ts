@@ -159,6 +159,26 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
     await expect(a.connectSession(connect('u2', 's1', []), 1_001)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
+  it("closes, on a repeated disconnect, a session whose close a failover lost while its index entry went", async () => {
+    // What a graceful failover left once (docs/cluster-layout.md): the disconnect's first step and the
+    // index's X op applied, the close in the user's partition discarded by the old master's resync.
+    const prefix = uniquePrefix();
+    const a = await instance(prefix);
+    const raw = (await open()).command;
+    await a.connectSession(connect('lost1', 'lost1-s', ['lg']), 1_000);
+    await raw.hdel(a.keys.sessionIndex('lost1-s'), 'lost1-s');
+    await raw.set(a.keys.tombstone('lost1-s'), '=lost1', 'EX', 60);
+    const retried = await a.disconnectSession('lost1-s', 2_000);
+    expect(retried).toMatchObject({ changed: true, connection: { state: 'OFFLINE', sessionCount: 0 } });
+    expect(await a.guildOnline('lg')).toEqual([]);
+    // Once more: nothing left to close, and the tombstone still refuses the id.
+    expect(await a.disconnectSession('lost1-s', 3_000)).toEqual({ changed: false, session: null, connection: null });
+    expect((await a.connectSession(connect('lost1', 'lost1-s', ['lg']), 4_000)).changed).toBe(false);
+    // A session never seen here is unknown, and stays so.
+    expect(await a.disconnectSession('never-seen', 5_000)).toEqual({ changed: false, session: null, connection: null });
+    expect(await a.disconnectSession('never-seen', 5_001)).toEqual({ changed: false, session: null, connection: null });
+  });
+
   it('repairs the guild views after an instance dies between the user step and the guild steps, one event per transition', async () => {
     const prefix = uniquePrefix();
     const dying = await dyingInstance(prefix);

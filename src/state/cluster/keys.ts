@@ -74,7 +74,7 @@ export function createClusterKeys(prefix: string) {
     userTombstone: (userId: string, sessionId: string) => `${inPartition(userId)}:ut:${sessionId}`,
     /** HASH: sessionId → userId, in the session id's partition. */
     sessionIndex: (sessionId: string) => `${inPartition(sessionId)}:idx:${bucketOf(sessionId, INDEX_BUCKETS)}`,
-    /** STRING: a closed session's tombstone, in the session id's partition. */
+    /** STRING: a closed session's tombstone, in the session id's partition: '=' and the owner, so a repeated disconnect still finds the user. */
     tombstone: (sessionId: string) => `${inPartition(sessionId)}:tomb:${sessionId}`,
     /** HASH: userId → seq of the last derived op applied to the session partition's index. */
     indexSeen: (sessionId: string) => `${inPartition(sessionId)}:seen`,
