@@ -22,6 +22,20 @@ export interface SharedStream {
   stop(): void;
 }
 
+/**
+ * The context a shared execution runs with: its result goes to every
+ * subscriber of the operation, so a payload resolver that reads the caller
+ * (a per-viewer field) would leak one subscriber's view to the others. Any
+ * read throws, so such a resolver fails its first event (masked INTERNAL,
+ * logged) instead of answering. Scope checks run in `subscribe`, with the
+ * caller's own context (authorizeOnSubscribe).
+ */
+export const FANOUT_CONTEXT: object = new Proxy(Object.freeze({}), {
+  get(_target, property) {
+    throw new Error(`a subscription payload resolver read the context (${String(property)}): shared results may depend on the event alone`);
+  },
+});
+
 /** Whether `open` opened a stream (or the subscribe resolver refused with a result). */
 export const isStream = (opened: SharedStream | ExecutionResult): opened is SharedStream => 'stop' in opened;
 
@@ -31,8 +45,8 @@ export const isStream = (opened: SharedStream | ExecutionResult): opened is Shar
  * runs per caller, with its scope checks), but an event is executed once
  * per distinct (event, document, operation, variables) and serialized once;
  * each transport wraps that JSON in its own frame. Subscription payload
- * resolvers read only the event, never the caller, so sharing the result is
- * exact.
+ * resolvers read only the event, never the caller (FANOUT_CONTEXT makes
+ * that a loud failure), so sharing the result is exact.
  */
 export function createSharedSubscriptions(maskError: (error: unknown) => GraphQLError) {
   // event object → operation key → serialized payload; events are shared
@@ -54,7 +68,7 @@ export function createSharedSubscriptions(maskError: (error: unknown) => GraphQL
     let json = byKey.get(key);
     if (json === undefined) {
       // Our payload resolvers are synchronous, so execute answers at once.
-      const result = execute({ ...args, rootValue: event }) as ExecutionResult;
+      const result = execute({ ...args, rootValue: event, contextValue: FANOUT_CONTEXT }) as ExecutionResult;
       const errors = result.errors?.map((e) => maskError(e).toJSON());
       json = JSON.stringify(errors ? { ...result, errors } : result);
       byKey.set(key, json);
