@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Plugin } from 'graphql-yoga';
 import { createAuthenticator } from './auth/authenticate.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -8,7 +9,7 @@ import { createMetrics, METRICS_PATH, serveMetrics } from './metrics.js';
 import { limitBody } from './server/body-limit.js';
 import { HEALTH_PATH, READINESS_PATH, serveHealth } from './server/health.js';
 import { createContextFactory } from './server/caller-context.js';
-import { attachWebSocket } from './server/websocket.js';
+import { attachWebSocket, useSharedWebSocket } from './server/websocket.js';
 import { createFastPath } from './server/fast-http.js';
 import { createPreparedOperations } from './server/prepared-operations.js';
 import { createSharedSubscriptions } from './server/shared-subscriptions.js';
@@ -36,18 +37,20 @@ export interface App {
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
-  /** Serve plain JSON queries and mutations without yoga's Fetch layer (src/server/fast-http.ts). @default true */
+  /** Answer prepared JSON POSTs without yoga's Fetch layer (src/server/fast-http.ts). @default true */
   fastPath?: boolean;
   /** Run queries and mutations seen before without yoga's per-operation pipeline (src/server/prepared-operations.ts). @default true */
   preparedOperations?: boolean;
   /** Run Server-Sent Events subscriptions on the shared per-event execution (src/server/sse-subscriptions.ts) instead of yoga's own. @default true */
   sharedSse?: boolean;
+  /** More yoga plugins; they run on every call of every transport (the prepared and shared paths turn off). */
+  plugins?: Plugin[];
 }
 
 /** Builds the server: GraphQL over HTTP and SSE (yoga) and graphql-ws, all on one port. */
 export async function buildApp(
   config: Config,
-  { clock = systemClock, logger = silentLogger, fastPath = true, preparedOperations = true, sharedSse = true }: AppOptions = {},
+  { clock = systemClock, logger = silentLogger, fastPath = true, preparedOperations = true, sharedSse = true, plugins = [] }: AppOptions = {},
 ): Promise<App> {
   const metrics = createMetrics();
   const state = await createState(config, clock, logger, { ...metrics.bus, instrumentEngine: metrics.instrumentEngine });
@@ -65,15 +68,13 @@ export async function buildApp(
   // One shared execution for both transports: an event is executed once per operation, whichever socket it goes to.
   const shared = createSharedSubscriptions(mask);
   const slowConsumers = { maxBufferedBytes: config.subscriptionMaxBufferedBytes, maxLagMs: config.subscriptionMaxLagMs };
-  const yoga = createYogaServer(
-    config,
-    context,
-    logger,
-    sharedSse ? [useSharedSse({ shared, limits: slowConsumers, onCut: () => metrics.slowReader('sse') })] : [],
-  );
-  // At debug level every operation is logged by a yoga plugin, so all of them go through yoga.
-  const prepared = !preparedOperations || config.logLevel === 'debug' ? null : createPreparedOperations(yoga.getEnveloped().schema, context, mask);
-  const fast = fastPath ? createFastPath(yoga, mask, prepared) : null;
+  const prepared = preparedOperations ? createPreparedOperations(context, mask) : null;
+  const yoga = createYogaServer(config, context, logger, {
+    prepared,
+    shared: [...(sharedSse ? [useSharedSse({ shared, limits: slowConsumers, onCut: () => metrics.slowReader('sse') })] : []), useSharedWebSocket(shared)],
+    plugins,
+  });
+  const fast = fastPath && prepared ? createFastPath(yoga, prepared, mask) : null;
   const server = createServer(
     limitBody({ maxBytes: config.limits.maxBodyBytes, maxJsonDepth: config.limits.maxJsonDepth }, (req, res) => {
       if (req.method === 'GET' || req.method === 'HEAD') {
@@ -90,7 +91,6 @@ export async function buildApp(
     authenticate,
     logger,
     prepared,
-    shared,
     slowConsumers,
     onCut: () => metrics.slowReader('ws'),
     maxJsonDepth: config.limits.maxJsonDepth,

@@ -1,15 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { PreparedOperations } from './prepared-operations.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
 type Next = () => void;
-
-const withCode = (error: unknown, code: ErrorCode) => {
-  const e = error instanceof GraphQLError ? error : new GraphQLError('Syntax error');
-  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { code, ...e.extensions } });
-};
 
 /** Accept headers yoga answers as `application/json` (no graphql-response+json preference). */
 const plainJson = (accept: string | undefined) =>
@@ -59,14 +53,19 @@ function respond(res: ServerResponse, result: ExecutionResult & { stringify?: (r
 }
 
 /**
- * The hot path for services: POST /graphql with a JSON body, answered as
- * application/json, for a query or mutation that parses and validates. It
- * runs yoga's own envelop pipeline (the same plugins: caches, limits,
- * masking, JIT, our context) but not yoga's Fetch-API request and response
- * objects, which cost most of the time of a small mutation. Everything else,
- * errors before execution included, is replayed to yoga unchanged.
+ * The one HTTP listener in front of yoga: a POST /graphql with a JSON body,
+ * accepted as application/json, whose text is prepared (prepared-operations.ts)
+ * is answered here, without yoga's Fetch-API request and response objects,
+ * which cost most of the time of a small mutation. Everything else goes to
+ * yoga whole: untouched when it is not such a POST, replayed with the body
+ * read here when it is (a first call of a text, a parse error, a
+ * subscription, a batch).
+ *
+ * Kept equal to yoga by hand, and compared by test/e2e/fast-path.test.ts:
+ * which Accept headers yoga answers as application/json (`plainJson`), and
+ * its status rule for that media type (`respond`).
  */
-export function createFastPath(yoga: YogaServer, maskError: (error: unknown) => GraphQLError, prepared: PreparedOperations | null = null) {
+export function createFastPath(yoga: YogaServer, prepared: PreparedOperations, maskError: (error: unknown) => GraphQLError) {
   async function replay(req: IncomingMessage, res: ServerResponse, body: Buffer) {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -86,39 +85,9 @@ export function createFastPath(yoga: YogaServer, maskError: (error: unknown) => 
     } catch {
       return replay(req, res, body);
     }
-    if (!isPlain(params)) return replay(req, res, body);
-    const ready = prepared?.lookup(params.query, params.operationName);
-    if (ready) {
-      const result = await ready.run({ req }, params.variables);
-      if (!res.headersSent) respond(res, result);
-      return;
-    }
-    const enveloped = yoga.getEnveloped({ req, res, params });
-    let document;
-    try {
-      document = enveloped.parse(params.query);
-    } catch (error) {
-      // As yoga answers application/json: 200, the code the error has or GRAPHQL_PARSE_FAILED.
-      return respond(res, { errors: [withCode(error, ErrorCode.GRAPHQL_PARSE_FAILED)] });
-    }
-    const invalid = enveloped.validate(enveloped.schema, document);
-    if (invalid.length > 0) return respond(res, { errors: invalid.map((e: unknown) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)) });
-    const operation = getOperationAST(document, params.operationName);
-    if (!operation || operation.operation === 'subscription') return replay(req, res, body);
-    prepared?.remember(params.query, params.operationName, document);
-    let result: ExecutionResult;
-    try {
-      const contextValue = await enveloped.contextFactory();
-      result = (await enveloped.execute({
-        schema: enveloped.schema,
-        document,
-        variableValues: params.variables ?? null,
-        operationName: params.operationName ?? null,
-        contextValue,
-      })) as ExecutionResult;
-    } catch (error) {
-      result = { errors: [maskError(error)] };
-    }
+    const ready = isPlain(params) ? prepared.lookup(params.query, params.operationName) : undefined;
+    if (!ready) return replay(req, res, body);
+    const result = await ready.run({ req }, (params as Params).variables);
     if (!res.headersSent) respond(res, result);
   }
 

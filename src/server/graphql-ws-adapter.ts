@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols, makeServer, MessageType, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { LogThrottle } from '../logger.js';
@@ -14,8 +15,6 @@ export interface AdapterOptions {
   maxJsonDepth: number;
   /** Pings every socket this often; one that has not answered the last ping by the next is terminated. @default 12000 */
   keepAliveMs?: number;
-  /** Answers a message itself (true) or leaves it to graphql-ws (false). */
-  take?: (socket: WebSocket, data: string) => boolean;
   log: LogThrottle;
 }
 
@@ -30,6 +29,25 @@ const typeOf = (data: string): string | undefined => {
   }
 };
 
+/** Resolves once the socket's buffered writes went out, or it closed; one wait per socket, whatever awaits it. */
+const draining = new WeakMap<Duplex, Promise<void>>();
+function drained(raw: Duplex): Promise<void> {
+  let wait = draining.get(raw);
+  if (wait) return wait;
+  wait = new Promise<void>((resolve) => {
+    const done = () => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      draining.delete(raw);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
+  draining.set(raw, wait);
+  return wait;
+}
+
 /**
  * graphql-ws's protocol (`makeServer`) on a ws server: the part its
  * `use/ws` starter does, with what this server needs instead of console
@@ -38,7 +56,7 @@ const typeOf = (data: string): string | undefined => {
  * only our own faults close with 4500.
  */
 export function useGraphQLWs(options: ServerOptions<Record<string, unknown> | undefined, Extra>, wss: WebSocketServer, adapter: AdapterOptions) {
-  const { maxJsonDepth, keepAliveMs = 12_000, take, log } = adapter;
+  const { maxJsonDepth, keepAliveMs = 12_000, log } = adapter;
   const server = makeServer(options);
   wss.options.handleProtocols = handleProtocols;
   // ws re-emits the HTTP server's own errors here (a port in use): app.start reports those; without a listener ws would throw.
@@ -75,8 +93,15 @@ export function useGraphQLWs(options: ServerOptions<Record<string, unknown> | un
     const closed = server.opened(
       {
         protocol: socket.protocol,
+        // Synchronous (frames of one turn leave corked together, write-coalescing.ts), and
+        // graphql-ws waits when the kernel has not taken what was written: an operation whose
+        // result its client does not read stays in flight, so the per-socket limit bounds what
+        // a non-reading client can make this server hold. (Subscription events bypass this send:
+        // their frames go out from the shared fan-out, judged by the slow-consumer rule.)
         send: (data) => {
-          if (socket.readyState === socket.OPEN) socket.send(data);
+          if (socket.readyState !== socket.OPEN) return;
+          socket.send(data);
+          if (request.socket.writableNeedDrain) return drained(request.socket);
         },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
@@ -86,7 +111,6 @@ export function useGraphQLWs(options: ServerOptions<Record<string, unknown> | un
               log.info('websocket-bad-message', 'websocket message nests too deep; socket closed', { maxJsonDepth });
               return socket.close(CloseCode.BadRequest, `Invalid message received: nests deeper than ${maxJsonDepth} levels`);
             }
-            if (take?.(socket, data)) return;
             handle(data).catch((error: unknown) => {
               const type = typeOf(data);
               if (type !== undefined && serverOnly.has(type)) {

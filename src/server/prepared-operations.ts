@@ -1,8 +1,24 @@
-import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { DocumentNode, ExecutionResult, GraphQLError } from 'graphql';
+import type { CompiledQuery } from 'graphql-jit';
+import type { Plugin } from 'graphql-yoga';
 import { releaseScopeCache } from './scope-cache.js';
 import type { Context } from '../schema/builder.js';
 import type { InitialContext } from './caller-context.js';
+
+/**
+ * The prepared-operation registry: queries and mutations by their text,
+ * run without yoga's per-request pipeline once yoga ran them whole.
+ *
+ * It is fed by one yoga plugin (`plugin`), after yoga parsed, validated and
+ * executed the text with every plugin, and it shares graphql-jit's cache
+ * with useGraphQlJit (`jitCache`): a document is compiled once. What a
+ * prepared call keeps is all that varies per call: the context from the
+ * same factory (token, rate limit), the compiled query with these
+ * variables, the same error masking. That is exact only when every other
+ * plugin's per-request work depends on the text alone, or is done here
+ * too: `unhonoured` decides it, and yoga.ts adds `plugin` only when it
+ * finds none. The transports (fast-http.ts, websocket.ts) only look up.
+ */
 
 export type PreparedResult = ExecutionResult & { stringify: (result: unknown) => string };
 
@@ -17,39 +33,47 @@ export interface PreparedOperation {
   run(initial: InitialContext, variables: Variables): Promise<PreparedResult>;
 }
 
+/** useGraphQlJit's `cache` option: compiled queries by document text. */
+export interface JitCache {
+  get(source: string): CompiledQuery | undefined;
+  set(source: string, compiled: CompiledQuery): void;
+}
+
 export interface PreparedOperations {
   /** The server's context factory, as yoga calls it. */
   createContext(initial: InitialContext): Promise<Context>;
-  /** The prepared operation for this text and operation name, once one ran through yoga. */
+  /** The prepared operation for this text and operation name, once yoga ran it. */
   lookup(query: string, operationName: string | null | undefined): PreparedOperation | undefined;
-  /** Keeps a query or mutation that yoga parsed and validated, compiled for the next call. */
+  /** Prepares a text whose document the JIT cache holds compiled (what `plugin` does after a run). */
   remember(query: string, operationName: string | null | undefined, document: DocumentNode): void;
+  readonly jitCache: JitCache;
+  /** Feeds the registry from yoga's own runs. */
+  readonly plugin: Plugin;
 }
 
-/**
- * Queries and mutations by their text. The first calls of a text go through
- * yoga's whole envelop pipeline; once it parsed and validated twice, later calls
- * with the same text and operation name skip the pipeline's per-request
- * objects (getEnveloped, the parse and validation cache lookups, the hooks
- * around execute), which allocate most of a small mutation's garbage. What
- * they keep is all that varies per call: the context, from the same
- * factory (token, rate limit), the compiled query (graphql-jit, as yoga runs
- * it) with these variables, and the same error masking.
- *
- * That is exact because every other plugin's per-request work depends on the
- * text alone (graphql-armor's limits, the introspection rule) or is off
- * (the per-operation debug log: the server does not prepare at debug level).
- */
+/** Plugins whose per-request work the prepared path would skip without doing it: any one turns preparing off. */
+export const unhonoured = (plugins: readonly unknown[], honoured: ReadonlyMap<unknown, string>) => plugins.filter((p) => !honoured.has(p));
+
+/** A bounded map that forgets its oldest entry first: texts are few (clients send the same operations). */
+function bounded<V>(maxEntries: number) {
+  const map = new Map<string, V>();
+  return {
+    get: (key: string) => map.get(key),
+    has: (key: string) => map.has(key),
+    set(key: string, value: V) {
+      if (map.size >= maxEntries && !map.has(key)) map.delete(map.keys().next().value!);
+      map.set(key, value);
+    },
+  };
+}
+
 export function createPreparedOperations(
-  schema: GraphQLSchema,
   createContext: (initial: InitialContext) => Promise<Context>,
   maskError: (error: unknown) => GraphQLError,
   maxEntries = 1_000,
 ): PreparedOperations {
-  const prepared = new Map<string, PreparedOperation>();
-  // A text is compiled here on its second full run: a stream of one-off
-  // texts then costs no second compilation (yoga's JIT plugin compiles too).
-  const seen = new Set<string>();
+  const prepared = bounded<PreparedOperation>(maxEntries);
+  const compiledByText = bounded<CompiledQuery>(maxEntries);
   const keyOf = (query: string, operationName: string | null | undefined) => `${operationName ?? ''}\n${query}`;
 
   // The result is this call's own object (graphql-jit builds one per call),
@@ -84,22 +108,30 @@ export function createPreparedOperations(
     };
   }
 
+  function remember(query: string, operationName: string | null | undefined, document: DocumentNode) {
+    const key = keyOf(query, operationName);
+    if (prepared.has(key)) return;
+    // Not compiled (a subscription, a document useGraphQlJit leaves to graphql-js): not prepared.
+    const compiled = compiledByText.get(query);
+    if (compiled) prepared.set(key, prepare(document, compiled));
+  }
+
+  const plugin: Plugin = {
+    onExecute({ args }) {
+      const params = (args.contextValue as { params?: { query?: unknown; operationName?: string | null } }).params;
+      if (typeof params?.query !== 'string') return;
+      const { query, operationName } = params;
+      if (prepared.has(keyOf(query, operationName))) return;
+      // After the run: useGraphQlJit compiles inside execute.
+      return { onExecuteDone: () => remember(query, operationName, args.document) };
+    },
+  };
+
   return {
     createContext,
     lookup: (query, operationName) => prepared.get(keyOf(query, operationName)),
-    remember(query, operationName, document) {
-      const key = keyOf(query, operationName);
-      if (prepared.has(key)) return;
-      if (!seen.has(key)) {
-        if (seen.size >= maxEntries) seen.clear();
-        seen.add(key);
-        return;
-      }
-      seen.delete(key);
-      // Oldest out first: texts are few (clients send the same operations), so this rarely runs.
-      if (prepared.size >= maxEntries) prepared.delete(prepared.keys().next().value!);
-      const compiled = compileQuery(schema, document, operationName ?? undefined);
-      if (isCompiledQuery(compiled)) prepared.set(key, prepare(document, compiled));
-    },
+    remember,
+    jitCache: { get: compiledByText.get, set: compiledByText.set },
+    plugin,
   };
 }

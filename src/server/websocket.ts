@@ -1,20 +1,22 @@
 import type { Server } from 'node:http';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import type { Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { connectionAuthorization, type Authenticate } from '../auth/authenticate.js';
 import { ErrorCode, maskError, StateError } from '../errors.js';
 import { throttleLog, type Logger } from '../logger.js';
 import { useGraphQLWs } from './graphql-ws-adapter.js';
-import type { PreparedOperations } from './prepared-operations.js';
+import type { Context } from '../schema/builder.js';
+import { schema } from '../schema/index.js';
+import type { PreparedOperation, PreparedOperations } from './prepared-operations.js';
 import { isStream, type PayloadSink, type SharedStream, type SharedSubscriptions } from './shared-subscriptions.js';
 import { slowConsumerMessage, SlowConsumerGauge, type SlowConsumerLimits } from './slow-consumer.js';
-import { CoalescingWebSocket } from './write-coalescing.js';
-import { createPreparedMessages, type SocketProtocolState } from './ws-prepared.js';
+import { attachRaw, CoalescingWebSocket } from './write-coalescing.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
-type EnvelopedArgs = ExecutionArgs & {
-  rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
-};
+/** How graphql-ws runs the args onSubscribe returned: yoga's enveloped execute, a prepared operation, or the shared fan-out. */
+type Runner = (args: ExecutionArgs) => unknown;
 
 /** The error with `code`, unless it already carries one (limit errors are BAD_USER_INPUT). */
 const withCode = (error: GraphQLError, code: ErrorCode) =>
@@ -33,8 +35,6 @@ const withCode = (error: GraphQLError, code: ErrorCode) =>
  */
 function serverSocketClass(limits: SlowConsumerLimits, onCut: () => void) {
   return class ServerSocket extends CoalescingWebSocket {
-    /** graphql-ws's context for this socket, from onConnect. */
-    protocolState: SocketProtocolState | undefined = undefined;
     private gauge: SlowConsumerGauge | undefined;
     /** The socket's shared subscriptions, cut off together when it does not keep up (made on first use). */
     subscriptions: Set<SocketSubscription> | undefined;
@@ -133,6 +133,21 @@ class SocketSubscription implements PayloadSink, AsyncIterableIterator<Execution
   }
 }
 
+/**
+ * Subscriptions over graphql-ws on the shared execution: yoga runs
+ * everything up to the subscribe call (its plugins' onSubscribe included),
+ * then this opens a shared stream whose frames go straight to the socket.
+ */
+export function useSharedWebSocket(shared: SharedSubscriptions): Plugin {
+  return {
+    onSubscribe({ args, setSubscribeFn }) {
+      const { socket, subscriptionId } = args.contextValue as { socket?: unknown; subscriptionId?: unknown };
+      if (!(socket instanceof CoalescingWebSocket) || typeof subscriptionId !== 'string') return;
+      setSubscribeFn((a) => new SocketSubscription(socket as ServerSocket, subscriptionId).open(shared, a) as never);
+    },
+  };
+}
+
 export interface WebSocketOptions {
   /** Largest message; bigger ones close the socket with 1009. */
   maxPayload: number;
@@ -142,7 +157,6 @@ export interface WebSocketOptions {
   logger: Logger;
   /** Queries and mutations seen before, run without yoga's per-operation pipeline. */
   prepared: PreparedOperations | null;
-  shared: SharedSubscriptions;
   slowConsumers: SlowConsumerLimits;
   /** A slow reader's subscription was cut off. */
   onCut: () => void;
@@ -151,25 +165,40 @@ export interface WebSocketOptions {
 
 /** graphql-ws on the HTTP server's port and path, executing through yoga's plugins. */
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
-  const { maxPayload, maxOperations, authenticate, logger, prepared, shared, slowConsumers, onCut, maxJsonDepth } = options;
+  const { maxPayload, maxOperations, authenticate, logger, prepared, slowConsumers, onCut, maxJsonDepth } = options;
   // What a refused operation answers; an unexpected failure is also logged.
   const refuse = (error: unknown) => {
     const masked = maskError(error);
     if (masked.extensions.code === ErrorCode.INTERNAL) logger.error('websocket subscribe failed', { error: String(error) });
     return masked;
   };
-  const takeMessage = prepared ? createPreparedMessages(prepared, maxOperations, refuse) : null;
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: serverSocketClass(slowConsumers, onCut) });
+  attachRaw(wss);
+  // graphql-ws hands execute/subscribe the very args onSubscribe returned.
+  const runners = new WeakMap<ExecutionArgs, Runner>();
+  const run = (args: ExecutionArgs) => runners.get(args)!(args) as never;
+
+  /** A query or mutation yoga ran before: its compiled form, with this operation's own context. */
+  async function preparedArgs(ready: PreparedOperation, connectionParams: Record<string, unknown>, params: SubscribePayload): Promise<ExecutionArgs> {
+    const args: ExecutionArgs = {
+      schema,
+      document: ready.document,
+      operationName: params.operationName ?? null,
+      variableValues: params.variables ?? null,
+      contextValue: await prepared!.createContext({ connectionParams }),
+    };
+    runners.set(args, (a) => ready.execute(a.contextValue as Context, a.variableValues as Record<string, unknown> | null));
+    return args;
+  }
 
   useGraphQLWs(
     {
-      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
-      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      execute: run,
+      subscribe: run,
       // A refused token closes the socket with 4403 before any operation runs.
       onConnect: async (ctx) => {
         try {
           await authenticate(connectionAuthorization(ctx.connectionParams));
-          (ctx.extra.socket as ServerSocket).protocolState = ctx;
           return true;
         } catch {
           return false;
@@ -183,13 +212,11 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           if (inFlight >= maxOperations) {
             return [new GraphQLError(`at most ${maxOperations} operations per socket`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
           }
-          const enveloped = yoga.getEnveloped({
-            ...ctx,
-            connectionParams: ctx.connectionParams ?? {},
-            req: ctx.extra.request,
-            socket: ctx.extra.socket,
-            params,
-          });
+          const connectionParams = ctx.connectionParams ?? {};
+          const ready = prepared?.lookup(params.query, params.operationName);
+          if (ready) return await preparedArgs(ready, connectionParams, params);
+          // subscriptionId and socket: for useSharedWebSocket, when it is on.
+          const enveloped = yoga.getEnveloped({ ...ctx, connectionParams, req: ctx.extra.request, socket: ctx.extra.socket, subscriptionId: id, params });
           let document;
           try {
             document = enveloped.parse(params.query);
@@ -198,32 +225,18 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           }
           const errors = enveloped.validate(enveloped.schema, document);
           if (errors.length > 0) return errors.map((e: GraphQLError) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED));
-          if (!getOperationAST(document, params.operationName)) {
+          const operation = getOperationAST(document, params.operationName);
+          if (!operation) {
             return [new GraphQLError('no operation to run: name one with operationName', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
           }
-          const operation = getOperationAST(document, params.operationName)!;
-          if (operation.operation !== 'subscription') prepared?.remember(params.query, params.operationName, document);
-          const socket = ctx.extra.socket as ServerSocket;
-          const args: EnvelopedArgs = {
+          const args: ExecutionArgs = {
             schema: enveloped.schema,
             operationName: params.operationName ?? null,
             document,
             variableValues: params.variables ?? null,
             contextValue: await enveloped.contextFactory(),
-            rootValue: {
-              execute: enveloped.execute,
-              // Subscriptions share each event's execution and JSON across sockets.
-              subscribe:
-                operation.operation === 'subscription'
-                  ? (a: ExecutionArgs) => {
-                      // graphql-ws keeps these args for the subscription's life; yoga's
-                      // per-operation closures in rootValue are not needed past this point.
-                      (a as { rootValue?: unknown }).rootValue = undefined;
-                      return new SocketSubscription(socket, id).open(shared, { ...a });
-                    }
-                  : enveloped.subscribe,
-            },
           };
+          runners.set(args, operation.operation === 'subscription' ? (a) => enveloped.subscribe(a) : (a) => enveloped.execute(a));
           return args;
         } catch (error) {
           return [refuse(error)];
@@ -231,11 +244,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
       },
     },
     wss,
-    {
-      maxJsonDepth,
-      log: throttleLog(logger),
-      take: takeMessage ? (socket, data) => takeMessage(socket, (socket as ServerSocket).protocolState, data) : undefined,
-    },
+    { maxJsonDepth, log: throttleLog(logger) },
   );
   return wss;
 }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import WebSocket from 'ws';
+import WebSocket, { type WebSocketServer } from 'ws';
 
 type SendCallback = (error?: Error) => void;
 
@@ -7,10 +7,9 @@ type SendCallback = (error?: Error) => void;
 // thousands of sockets per event, and a timer each would cost more than the
 // writes they save.
 const corked: CoalescingWebSocket[] = [];
-const rawOf = (socket: WebSocket) => (socket as unknown as { _socket: Socket | null })._socket;
 const flushAll = () => {
   for (const socket of corked.splice(0)) {
-    const raw = rawOf(socket);
+    const raw = socket.raw;
     if (!raw || raw.destroyed) continue;
     raw.uncork();
     socket.afterFlush();
@@ -25,25 +24,31 @@ const flushAll = () => {
  * writes of an operation, and under load cuts them to a fraction. A subclass
  * rather than a wrapper per socket: idle subscribers pay nothing for it.
  *
- * The send callback fires on the next tick instead of after the write:
- * graphql-ws waits for `next`'s callback before it sends `complete`, which
- * would otherwise keep the two frames apart. A frame sent to a socket that is
- * no longer open still reports ws's error.
+ * The TCP socket is the upgrade request's (`request.socket`, the socket ws
+ * writes to: test/e2e/websocket.test.ts checks it), set by `attachRaw` on
+ * 'connection'; until then a frame is sent plainly.
  */
 export class CoalescingWebSocket extends WebSocket {
+  raw: Socket | null = null;
+
   override send(data: unknown, optionsOrCb?: object | SendCallback, maybeCb?: SendCallback): void {
     const options = typeof optionsOrCb === 'object' ? optionsOrCb : {};
     const cb = typeof optionsOrCb === 'function' ? (optionsOrCb as SendCallback) : maybeCb;
-    const raw = rawOf(this);
-    if (this.readyState !== WebSocket.OPEN || !raw) return super.send(data as string, options, cb);
-    if (raw.writableCorked === 0) {
+    const raw = this.raw;
+    if (this.readyState === WebSocket.OPEN && raw && raw.writableCorked === 0) {
       raw.cork();
       if (corked.push(this) === 1) setImmediate(flushAll);
     }
-    super.send(data as string, options);
-    if (cb) process.nextTick(cb);
+    super.send(data as string, options, cb);
   }
 
   /** Runs after this turn's frames were handed to the kernel; `bufferedAmount` is then what the peer has not taken. */
   afterFlush(): void {}
+}
+
+/** Gives each new socket of `wss` its TCP socket; register before any other 'connection' listener. */
+export function attachRaw(wss: WebSocketServer) {
+  wss.on('connection', (socket, request) => {
+    if (socket instanceof CoalescingWebSocket) socket.raw = request.socket as Socket;
+  });
 }

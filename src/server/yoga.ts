@@ -11,6 +11,7 @@ import type { Context } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
 import type { InitialContext } from './caller-context.js';
 import { graphiqlOptions, renderGraphiQLOnce } from './graphiql.js';
+import { unhonoured, type PreparedOperations } from './prepared-operations.js';
 import { releaseScopeCacheAfterExecute } from './scope-cache.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -128,12 +129,25 @@ export const maskAndLog = (logger: Logger, production = false) => (error: unknow
   return masked;
 };
 
+export interface YogaPlugins {
+  /** The registry for the prepared paths; fed only when every plugin below is honoured there. */
+  prepared: PreparedOperations | null;
+  /** Subscriptions on the shared per-event execution: sse-subscriptions.ts, websocket.ts. */
+  shared: Plugin[];
+  /** Plugins of the embedder (or a test): unknown here, so the prepared and shared paths turn off and these run on every call. */
+  plugins?: Plugin[];
+}
+
+/** One operation in the document: graphql-jit's cache is by document, blind to operationName. */
+const singleOperation = (document: { definitions: readonly { kind: string }[] }) =>
+  document.definitions.filter((d) => d.kind === 'OperationDefinition').length === 1;
+
 /** yoga for HTTP and SSE; /health, /readiness and /metrics are answered before it (app.ts). */
 export function createYogaServer(
   config: Config,
   context: (initial: InitialContext) => Promise<Context>,
   logger: Logger,
-  extraPlugins: Plugin[] = [],
+  { prepared, shared, plugins: extra = [] }: YogaPlugins,
 ) {
   const { limits } = config;
   // A document over a limit is the caller's input: BAD_USER_INPUT on every transport.
@@ -146,7 +160,42 @@ export function createYogaServer(
     maxDirectives: { n: 20, ...limit },
     // Field suggestions reveal the schema when introspection is off: noSuggestions hides them all.
     blockFieldSuggestion: { enabled: false },
-  });
+  }).protect().plugins;
+  // Queries and mutations run compiled (graphql-jit, cached per document,
+  // shared with the prepared paths): connectionStates of 1,000 users is
+  // 5,000 fields. Subscriptions keep graphql-js, whose per-event resolve the
+  // fan-out shares.
+  const jit = useGraphQlJit(
+    {},
+    {
+      enableIf: (args) => singleOperation(args.document) && getOperationAST(args.document, args.operationName)?.operation !== 'subscription',
+      cache: prepared?.jitCache,
+    },
+  );
+  const production = config.production ? [noIntrospection, noSuggestions] : [];
+
+  // Why the prepared paths need no yoga run for each of these (prepared-operations.ts).
+  const honoured = new Map<unknown, string>([
+    [checkGetParams(limits.maxJsonDepth), 'GET only; prepared calls are POSTs'],
+    [explainRefusals, '415 and 406 only; a prepared call is a JSON POST that accepts JSON'],
+    [releaseRefusedStreams, 'streams only; subscriptions are never prepared'],
+    [jit, 'the prepared call runs the compiled query from the same cache'],
+    ...armor.map((p) => [p, 'limits of the text, passed when yoga ran it'] as const),
+    ...production.map((p) => [p, 'validation of the text, passed when yoga ran it'] as const),
+    [releaseScopeCacheAfterExecute, 'the prepared call releases the scope cache itself'],
+  ]);
+  const plugins = [
+    ...(honoured.keys() as Iterable<Plugin>),
+    // Per-operation work for a debug line: only when that line is written.
+    ...(config.logLevel === 'debug' ? [operationLog(logger) as Plugin] : []),
+    ...extra,
+  ];
+  // One decision for every transport: with a plugin whose per-operation work
+  // the fast paths would skip, every call runs through yoga whole (and each
+  // subscriber's events are executed for it, so per-event hooks run too).
+  const skipped = unhonoured(plugins, honoured);
+  if (skipped.length === 0) plugins.push(...shared, ...(prepared ? [prepared.plugin] : []));
+  else logger.info('prepared operations and shared subscriptions are off: a plugin does per-operation work they would skip', { plugins: skipped.length });
 
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -164,21 +213,7 @@ export function createYogaServer(
       // yoga logs the GraphQL errors it answers (a GET without a query, a bad body): the caller's mistakes, not ours.
       error: (...args) => (args[0] instanceof GraphQLError ? logger.debug(args[0].message) : logger.error(String(args[0]))),
     },
-    plugins: [
-      checkGetParams(limits.maxJsonDepth),
-      explainRefusals,
-      releaseRefusedStreams,
-      // Per-operation work for a debug line: only when that line is written.
-      ...(config.logLevel === 'debug' ? [operationLog(logger)] : []),
-      // Queries and mutations run compiled (graphql-jit, cached per document):
-      // connectionStates of 1,000 users is 5,000 fields. Subscriptions keep
-      // graphql-js, whose per-event resolve the fan-out shares.
-      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' }),
-      ...armor.protect().plugins,
-      ...(config.production ? [noIntrospection, noSuggestions] : []),
-      releaseScopeCacheAfterExecute,
-      ...extraPlugins,
-    ],
+    plugins,
   });
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { until } from '../utils/collect.js';
 import { mutationBurst, rawSse } from '../utils/load.js';
+import { testConfig } from '../utils/engines.js';
 import { useServers, type RunningServer } from '../utils/server.js';
 
 const ROOM_EVENTS = 'subscription { roomEvents(roomId: "r1") { type roomId userId alertCount message at } }';
@@ -60,6 +61,35 @@ describe('a subscriber that stops reading', () => {
     expect(got.every((r) => r.errors === undefined)).toBe(true);
     // Mutations run 32 at a time, so events arrive in the order they were applied, not numbered.
     expect(got.map((r) => (r.data as any).roomEvents.alertCount).sort((a, b) => a - b)).toEqual(Array.from({ length: EVENTS }, (_, i) => i));
+    slow.socket.close();
+  });
+
+  it('over graphql-ws, sending queries it does not read, is held to the per-socket limit instead of filling server memory', { timeout: 60_000 }, async () => {
+    const inFlight = 4;
+    const server = await start('memory', { limits: { ...testConfig().limits, maxSubscriptionsPerSocket: inFlight } });
+    const slow = await rawWs(server);
+    slow.socket.pause();
+    // ~70 KB a result: 300 of them are far more than the kernel buffers between the two ends.
+    const userIds = Array.from({ length: 1_000 }, (_, i) => `reader-${i}`);
+    const query = 'query($u: [ID!]!) { connectionStates(userIds: $u) { userId state sessionCount lastSeenAt } }';
+    const ids = Array.from({ length: 300 }, (_, i) => `q${i}`);
+    // Paced, so a server that answers at once never has more than one of them in flight.
+    for (const id of ids) {
+      slow.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables: { u: userIds } } }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    slow.socket.resume();
+    const ended = (id: string) => slow.frames.some((f) => f.id === id && (f.type === 'complete' || f.type === 'error'));
+    await until(() => ids.every(ended), 20_000, 'an answer for every query');
+    const refused = ids.filter((id) => slow.frames.some((f) => f.id === id && f.type === 'error'));
+    const answered = ids.filter((id) => slow.frames.some((f) => f.id === id && f.type === 'complete'));
+    expect(refused.length + answered.length).toBe(ids.length);
+    // While nothing was read, the server waited with the results it had written: later queries were refused.
+    expect(refused.length).toBeGreaterThan(0);
+    for (const id of refused) {
+      expect(slow.frames.find((f) => f.id === id)!.payload).toEqual([{ message: `at most ${inFlight} operations per socket`, extensions: { code: 'RATE_LIMITED' } }]);
+    }
+    for (const id of answered) expect(slow.frames.find((f) => f.id === id && f.type === 'next')!.payload.data.connectionStates).toHaveLength(1_000);
     slow.socket.close();
   });
 
