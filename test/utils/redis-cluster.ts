@@ -156,6 +156,19 @@ export async function startRedisCluster(
     );
   };
   await waitHealthy();
+  // Replicas sync a moment after the cluster serves; a test that counts on them (WAIT, failover) needs them online.
+  if (replicas > 0) {
+    for (const node of nodes) {
+      await valueOf(
+        async () => {
+          const info = await ask<string>(access, node.port, 'INFO', 'replication');
+          return !info.includes('role:master') || /slave0:.*state=online/.test(info) ? true : null;
+        },
+        15_000,
+        `the replica of ${node.port} to be online`,
+      );
+    }
+  }
   const masterPorts = async () => (await slotsOf()).sort((a, b) => a[0] - b[0]).map((range) => Number(range[2][1]));
 
   return {
