@@ -33,6 +33,10 @@ export interface Config {
   readonly subscriptionMaxBufferedBytes: number;
   /** Fail a Redis command that takes longer than this. @default 1000 */
   readonly redisCommandTimeoutMs: number;
+  /** Answer a write only once this many replicas of its master hold it (WAIT); 0 answers once the master applied it. @default 0 */
+  readonly redisWaitReplicas: number;
+  /** How long a write waits for those replicas before it answers STATE_UNAVAILABLE (mayHaveBeenApplied). @default 250 */
+  readonly redisWaitTimeoutMs: number;
   readonly production: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly auth: AuthConfig;
@@ -186,6 +190,8 @@ const envSchema = z.object({
   SUBSCRIPTION_MAX_LAG_MS: int('SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
   SUBSCRIPTION_MAX_BUFFERED_BYTES: int('SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
   REDIS_COMMAND_TIMEOUT_MS: int('REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
+  REDIS_WAIT_REPLICAS: int('REDIS_WAIT_REPLICAS', 0, 0, 16),
+  REDIS_WAIT_TIMEOUT_MS: int('REDIS_WAIT_TIMEOUT_MS', 250, 1, 60_000),
   NODE_ENV: raw,
   LOG_LEVEL: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent']),
   SERVICE_TOKENS: raw,
@@ -362,6 +368,12 @@ export function loadConfig(env: Env = process.env): Config {
   const redis = crossChecked(undefined, () => redisTarget(env));
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) problems.unshift(...parsed.error.issues.map((issue) => issue.message));
+  if (parsed.success && parsed.data.REDIS_WAIT_REPLICAS > 0) {
+    const { REDIS_WAIT_TIMEOUT_MS: wait, REDIS_COMMAND_TIMEOUT_MS: command } = parsed.data;
+    if (!redis) problems.push('REDIS_WAIT_REPLICAS needs a Redis: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
+    // The WAIT is a command too: it must end (and say how many replicas answered) before the client gives up on it.
+    if (wait >= command) problems.push(`REDIS_WAIT_TIMEOUT_MS (${wait}) must be below REDIS_COMMAND_TIMEOUT_MS (${command})`);
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems.join('; '));
   const v = parsed.data;
   return Object.freeze({
@@ -378,6 +390,8 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionMaxLagMs: v.SUBSCRIPTION_MAX_LAG_MS,
     subscriptionMaxBufferedBytes: v.SUBSCRIPTION_MAX_BUFFERED_BYTES,
     redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS,
+    redisWaitReplicas: v.REDIS_WAIT_REPLICAS,
+    redisWaitTimeoutMs: v.REDIS_WAIT_TIMEOUT_MS,
     production,
     logLevel: v.LOG_LEVEL,
     auth: access,

@@ -1,5 +1,6 @@
 import { createMemoryRateLimiter, type RateLimiter } from '../rate-limit/limiter.js';
 import type { Clock } from '../clock.js';
+import { createReplicaAcks } from './redis/replica-acks.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Cluster, Redis } from 'ioredis';
@@ -38,6 +39,8 @@ type StateConfig = Pick<
   | 'subscriptionBufferSize'
   | 'subscriptionMaxLagMs'
   | 'redisCommandTimeoutMs'
+  | 'redisWaitReplicas'
+  | 'redisWaitTimeoutMs'
   | 'studyDayStart'
   | 'studyTimezone'
   | 'studyRetentionDays'
@@ -122,6 +125,7 @@ export async function createState(
   };
   const { keyPrefix } = config;
   const commandTimeoutMs = config.redisCommandTimeoutMs;
+  const replicaAcks = config.redisWaitReplicas > 0 ? createReplicaAcks({ replicas: config.redisWaitReplicas, timeoutMs: config.redisWaitTimeoutMs }) : null;
 
   if (target.mode === 'cluster') {
     const clients = createClusterClients({ target, logger, commandTimeoutMs });
@@ -129,7 +133,7 @@ export async function createState(
     return onRedis(
       'cluster',
       clients,
-      createClusterEngine({ client: clients.command, keyPrefix, ...retention }),
+      createClusterEngine({ client: clients.command, keyPrefix, replicaAcks, ...retention }),
       createShardedTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix, channelsOf }),
     );
   }
@@ -137,7 +141,7 @@ export async function createState(
   return onRedis(
     'redis',
     clients,
-    createRedisEngine({ client: clients.command, keyPrefix, ...retention }),
+    createRedisEngine({ client: clients.command, keyPrefix, replicaAcks, ...retention }),
     createRedisTransport({ publisher: clients.command, subscriber: clients.subscriber, keyPrefix }),
   );
 }

@@ -1,3 +1,4 @@
+import type { ReplicaAcks } from './redis/replica-acks.js';
 import type { StudyCalendar } from './calendar.js';
 import type {
   ConnectSessionInput,
@@ -102,4 +103,6 @@ export interface EngineOptions {
   /** A node's lease until its first heartbeat: it starts with its first session. */
   defaultLeaseMs: number;
   calendar: StudyCalendar;
+  /** Redis engines: answer a write once this many replicas hold it (replica-acks.ts); none by default. */
+  replicaAcks?: ReplicaAcks | null;
 }

@@ -2,6 +2,7 @@ import { createStudyCalendar } from '../../src/state/calendar.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { StateError } from '../../src/errors.js';
 import { createClusterState, type ClusterState } from '../../src/state/cluster/engine.js';
+import { createReplicaAcks } from '../../src/state/redis/replica-acks.js';
 import type { ClusterClients } from '../../src/state/redis/cluster-clients.js';
 import type { PresenceEvent } from '../../src/state/types.js';
 import { sleep, until } from '../utils/collect.js';
@@ -34,7 +35,8 @@ describe.skipIf(!seeds)('the Cluster state layer across a failover, under load f
   let cluster: RedisCluster;
   const clients: ClusterClients[] = [];
   beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3, replicas: 1 });
+    // Two replicas a master: after one is promoted (or the master killed) its master still has one to wait for.
+    cluster = await startRedisCluster({ masters: 3, replicas: 2 });
   }, 60_000);
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
@@ -46,8 +48,11 @@ describe.skipIf(!seeds)('the Cluster state layer across a failover, under load f
     clients.push(c);
     return c;
   };
+  // Writes answered once a replica holds them (REDIS_WAIT_REPLICAS=1): Redis replicates asynchronously,
+  // and without it a write answered as the switch began was once missing afterwards (docs/cluster-layout.md).
+  const replicaAcks = createReplicaAcks({ replicas: 1, timeoutMs: 500 });
   const instance = async (prefix: string) =>
-    createClusterState({ client: (await open()).command, keyPrefix: prefix, presenceRetentionSeconds: 3600, studyRetentionDays: 7, calendar: createStudyCalendar('00:00', 'UTC'), tombstoneSeconds: 600, graceMs: 0, defaultLeaseMs: 60_000 });
+    createClusterState({ client: (await open()).command, replicaAcks, keyPrefix: prefix, presenceRetentionSeconds: 3600, studyRetentionDays: 7, calendar: createStudyCalendar('00:00', 'UTC'), tombstoneSeconds: 600, graceMs: 0, defaultLeaseMs: 60_000 });
 
   /**
    * Each user, alternating instances: connect, join a voice channel when connected, then

@@ -33,6 +33,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_JSON_DEPTH: '2' })).toThrow(/MAX_JSON_DEPTH must be between 8 and 10000/);
   });
 
+  it('reads the replica acknowledgement of writes, and refuses settings that cannot work', () => {
+    expect(loadConfig({})).toMatchObject({ redisWaitReplicas: 0, redisWaitTimeoutMs: 250 });
+    const url = 'redis://127.0.0.1:6379';
+    expect(loadConfig({ REDIS_URL: url, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '100' })).toMatchObject({ redisWaitReplicas: 1, redisWaitTimeoutMs: 100 });
+    expect(() => loadConfig({ REDIS_WAIT_REPLICAS: '1' })).toThrow(/REDIS_WAIT_REPLICAS needs a Redis: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ REDIS_URL: url, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000' })).toThrow(
+      /REDIS_WAIT_TIMEOUT_MS \(1000\) must be below REDIS_COMMAND_TIMEOUT_MS \(1000\)/,
+    );
+    expect(() => loadConfig({ REDIS_URL: url, REDIS_WAIT_REPLICAS: '17' })).toThrow(/REDIS_WAIT_REPLICAS must be between 0 and 16/);
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       PORT: '8080',

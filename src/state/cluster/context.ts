@@ -116,7 +116,7 @@ export function createClusterContext(options: ClusterStateOptions) {
   const { client, keyPrefix, repairDelayMs = 2_000, seenKeptMs = 600_000, afterUserStep } = options;
   const keys = createClusterKeys(keyPrefix);
   const lists = stepKeys(keys);
-  const steps = defineSteps(client);
+  const steps = defineSteps(client, options.replicaAcks ?? null);
   const { calendarArg, withCalendar, daysOf } = createCalendarArgs(options.calendar);
   // As on a single Redis: two spare days keep a day readable for the full retention.
   const studyRetention = (options.studyRetentionDays + 2) * 86_400;

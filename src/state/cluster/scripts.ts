@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Cluster } from 'ioredis';
 import { batchLua } from '../lua-batch.js';
 import { luaPayloads } from '../redis/payloads.js';
+import type { ReplicaAcks } from '../redis/replica-acks.js';
 
 /**
  * The Cluster steps under `cluster/lua/`, each with a fixed key count: with
@@ -20,7 +21,7 @@ const steps = {
   // One key and no key built in Lua: the single-Redis scripts serve as they are.
   heartbeatStep: { file: '../../redis/lua/heartbeat.lua', keys: 1 },
   releaseLock: { file: '../../redis/lua/release-lock.lua', keys: 1 },
-  studyPage: { file: 'study-page.lua', keys: 3 },
+  studyPage: { file: 'study-page.lua', keys: 3, reads: true },
   closePartitionDay: { file: 'close-partition-day.lua', keys: 3 },
   closeDay: { file: 'close-day.lua', keys: 1 },
   relayRoom: { file: 'relay-room.lua', keys: 1 },
@@ -34,8 +35,8 @@ const steps = {
   saveStudy: { file: 'save-study.lua', keys: null },
   syncStudy: { file: 'sync-study.lua', keys: null },
   settleDayTimers: { file: 'settle-day-timers.lua', keys: null },
-  readConnections: { file: 'connection-states.lua', keys: null },
-  readPresence: { file: 'presence-read.lua', keys: null },
+  readConnections: { file: 'connection-states.lua', keys: null, reads: true },
+  readPresence: { file: 'presence-read.lua', keys: null, reads: true },
   // Batch ingest: many calls of one step in one (lua-batch.ts), every item's keys in the one slot.
   claimSessions: { file: 'claim.lua', keys: 'batch' },
   markClosedMany: { file: 'mark-closed.lua', keys: 'batch' },
@@ -61,18 +62,30 @@ const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf
 
 export type Step = (...args: Array<string | number>) => Promise<unknown>;
 
-/** Registers every step on the Cluster client (EVALSHA, EVAL once on NOSCRIPT) and returns them by name. */
-export function defineSteps(client: Cluster): Record<StepName, Step> {
+/** A step's first key: after the key count when the caller passes one (null and batch steps). */
+const firstKey = (keys: number | null | 'batch', args: Array<string | number>) => String(typeof keys === 'number' ? args[0] : args[1]);
+
+/**
+ * Registers every step on the Cluster client (EVALSHA, EVAL once on
+ * NOSCRIPT) and returns them by name; with `acks`, a step that writes
+ * answers once its master's replicas hold it (replica-acks.ts).
+ */
+export function defineSteps(client: Cluster, acks: ReplicaAcks | null = null): Record<StepName, Step> {
   // The payload functions come generated from redis/payloads.ts, after util.lua (their helpers).
   const [util, ...rest] = LIBRARY.map(read);
   const lib = [util, luaPayloads(), ...rest].join('\n');
   const out = {} as Record<StepName, Step>;
-  for (const [name, { file, keys }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number | null | 'batch' }]>) {
+  for (const [name, { file, keys, ...rest }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number | null | 'batch'; reads?: true }]>) {
     const body = read(`./lua/${file}`);
     const lua = keys === 'batch' ? batchLua(lib, body) : `${lib}\n${body}`;
     client.defineCommand(name, { ...(typeof keys === 'number' ? { numberOfKeys: keys } : {}), lua });
     const command = (client as unknown as Record<string, Step>)[name]!;
-    out[name] = (...args) => command.apply(client, args);
+    const run: Step = (...args) => command.apply(client, args);
+    out[name] = !acks || rest.reads ? run : async (...args) => {
+      const reply = await run(...args);
+      await acks.afterKey(client, firstKey(keys, args));
+      return reply;
+    };
   }
   return out;
 }

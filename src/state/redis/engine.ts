@@ -11,7 +11,7 @@ export type { RedisEngineOptions };
 
 /** The production engine: every change is one Lua script, so concurrent events never lose an update. */
 export function createRedisEngine(options: RedisEngineOptions): StateEngine {
-  defineScripts(options.client);
+  defineScripts(options.client, options.replicaAcks ?? null);
   const ctx = createRedisContext(options);
   return {
     ...redisSessions(ctx),

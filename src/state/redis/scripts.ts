@@ -4,10 +4,11 @@ import { luaNames } from './names.js';
 import { luaPayloads } from './payloads.js';
 import { batchLua } from '../lua-batch.js';
 import { callAsFunctions } from './functions.js';
+import type { ReplicaAcks } from './replica-acks.js';
 
 type Arg = string | number;
 
-/** The scripts under `lua/`, with how many of their arguments are keys. */
+/** The scripts under `lua/`, with how many of their arguments are keys; `reads`: writes nothing. */
 const scripts = {
   connectSession: { file: 'connect-session.lua', keys: 2 },
   disconnectSession: { file: 'disconnect-session.lua', keys: 1 },
@@ -18,14 +19,14 @@ const scripts = {
   saveStudyTime: { file: 'save-study-time.lua', keys: 3 },
   syncStudyTimes: { file: 'sync-study-times.lua', keys: 2 },
   closeStudyDay: { file: 'close-study-day.lua', keys: 3 },
-  studyReport: { file: 'study-report.lua', keys: 2 },
+  studyReport: { file: 'study-report.lua', keys: 2, reads: true },
   heartbeat: { file: 'heartbeat.lua', keys: 1 },
   reap: { file: 'reap.lua', keys: 3 },
   syncNodeSessions: { file: 'sync-node-sessions.lua', keys: 1 },
-  presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1 },
-  voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2 },
+  presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1, reads: true },
+  voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2, reads: true },
   releaseLock: { file: 'release-lock.lua', keys: 1 },
-  connectionStates: { file: 'connection-states.lua', keys: 0 },
+  connectionStates: { file: 'connection-states.lua', keys: 0, reads: true },
   relayRoomEvent: { file: 'relay-room-event.lua', keys: 1 },
   // Batch ingest: many calls of one script in one (lua-batch.ts); the key count comes first.
   connectSessions: { file: 'connect-session.lua', keys: null },
@@ -72,13 +73,15 @@ const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta
  * Registers every script on the client with `defineCommand` (EVALSHA, EVAL
  * once on NOSCRIPT); the single-call ones then run as Redis Functions where
  * Redis has them (functions.ts). Batch scripts always run as EVALSHA: they
- * pay the library once per batch.
+ * pay the library once per batch. With `acks`, a script that writes
+ * answers once the replicas hold it.
  */
-export function defineScripts(client: Redis): void {
+export function defineScripts(client: Redis, acks: ReplicaAcks | null = null): void {
   const generated: Record<string, () => string> = { [NAMES]: luaNames, [PAYLOADS]: luaPayloads };
   const lib = LIBRARY.map((file) => generated[file]?.() ?? read(`lib/${file}`)).join('\n');
   const single: Array<[string, number, string]> = [];
-  for (const [name, { file, keys }] of Object.entries(scripts) as Array<[string, { file: string; keys: number | null }]>) {
+  const entries = Object.entries(scripts) as Array<[string, { file: string; keys: number | null; reads?: true }]>;
+  for (const [name, { file, keys }] of entries) {
     if (keys === null) client.defineCommand(name, { lua: batchLua(lib, read(file)) });
     else {
       const body = read(file);
@@ -88,4 +91,16 @@ export function defineScripts(client: Redis): void {
   }
 
   callAsFunctions(client, lib, single);
+  if (!acks) return;
+  // A write answers once enough replicas hold it (replica-acks.ts).
+  const commands = client as unknown as Record<string, (...args: Arg[]) => Promise<unknown>>;
+  for (const [name, { reads }] of entries) {
+    if (reads) continue;
+    const run = commands[name]!;
+    commands[name] = async (...args: Arg[]) => {
+      const reply = await run.apply(client, args);
+      await acks.after(client);
+      return reply;
+    };
+  }
 }
