@@ -27,6 +27,7 @@ import { overload } from './scenarios/overload.js';
 import { sseBurst } from './scenarios/sse-burst.js';
 import { sseSoak } from './scenarios/sse-soak.js';
 import { startup } from './scenarios/startup.js';
+import { replicaAcks } from './scenarios/replica-acks.js';
 
 export interface BenchContext {
   quick: boolean;
@@ -57,6 +58,8 @@ const targets: Record<string, [string, number]> = {
   ingest_p99_vs_mercurius: ['<=', 1.5],
   redis_cpu_per_connect_vs_minimal: ['<=', 1.3],
   fanout_ratio: ['>=', 0.8],
+  fanout_vs_raw: ['>=', 0.5],
+  fanout_delivery_p99_vs_raw: ['<=', 2],
   cross_instance_p99_ms: ['<=', 15],
   connection_states_1000_p99_ms: ['<=', 20],
   redis_bytes_per_user: ['<=', 400],
@@ -96,7 +99,7 @@ const contextFor = (redisUrl: string): BenchContext => ({
   },
 });
 
-const scenarios = { baselines, ingest, peers, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub, cluster_state: clusterState };
+const scenarios = { baselines, ingest, peers, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub, cluster_state: clusterState, replica_acks: replicaAcks };
 const ratiosOf = (metrics: Record<string, number>) => {
   const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
   const all: Record<string, number | undefined> = {
@@ -109,9 +112,14 @@ const ratiosOf = (metrics: Record<string, number>) => {
     ingest_p99_vs_mercurius: ratio('peer_state_server_connect_p99_ms', 'peer_mercurius_connect_p99_ms'),
     redis_cpu_per_connect_vs_minimal: ratio('peer_state_server_redis_cpu_us_per_connect', 'peer_raw_redis_cpu_us_per_connect'),
     fanout_ratio: ratio('fanout_3000_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
+    // Issue 17's names: 3,000 subscribers on 60 sockets; fanout_ratio above is the same on 3,000 sockets.
+    fanout_vs_raw: ratio('fanout_3000_on_60_deliveries_per_s', 'baseline_raw_ws_3000_on_60_deliveries_per_s'),
+    fanout_vs_raw_3000_sockets: ratio('fanout_3000_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
+    fanout_delivery_p99_vs_raw: ratio('fanout_3000_on_60_delivery_p99_ms', 'baseline_raw_ws_3000_on_60_delivery_p99_ms'),
     fanout_1000_ratio: ratio('fanout_1000_deliveries_per_s', 'baseline_raw_ws_1000_deliveries_per_s'),
     fanout_one_in_flight_ratio: ratio('fanout_3000_one_in_flight_deliveries_per_s', 'baseline_raw_ws_3000_deliveries_per_s'),
     yoga_ratio: ratio('baseline_yoga_rps', 'baseline_http_rps'),
+    replica_acks_throughput_ratio: ratio('replica_acks_on_connects_per_s', 'replica_acks_off_connects_per_s'),
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, number>;
 };

@@ -15,7 +15,7 @@ import { slowConsumerMessage, SlowConsumerGauge, type SlowConsumerLimits } from 
 import { attachRaw, CoalescingWebSocket } from './write-coalescing.js';
 import { GRAPHQL_PATH, type YogaServer } from './yoga.js';
 
-/** How graphql-ws runs the args onSubscribe returned: yoga's enveloped execute, a prepared operation, or the shared fan-out. */
+/** How graphql-ws runs the args onSubscribe returned: a prepared operation, or yoga's enveloped execute or subscribe. */
 type Runner = (args: ExecutionArgs) => unknown;
 
 /** The error with `code`, unless it already carries one (limit errors are BAD_USER_INPUT). */
@@ -163,7 +163,14 @@ export interface WebSocketOptions {
   maxJsonDepth: number;
 }
 
-/** graphql-ws on the HTTP server's port and path, executing through yoga's plugins. */
+/**
+ * graphql-ws on the HTTP server's port and path: the one WebSocket path.
+ * graphql-ws (`makeServer`, graphql-ws-adapter.ts) owns the protocol; its
+ * onSubscribe runs a prepared operation (prepared-operations.ts) or yoga's
+ * envelop pipeline (parse, validate, context, execute or subscribe, with
+ * every plugin); subscriptions reach the shared fan-out through
+ * useSharedWebSocket, a plugin like SSE's.
+ */
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
   const { maxPayload, maxOperations, authenticate, logger, prepared, slowConsumers, onCut, maxJsonDepth } = options;
   // What a refused operation answers; an unexpected failure is also logged.
