@@ -9,7 +9,7 @@ import { createMetrics, METRICS_PATH, serveMetrics } from './metrics.js';
 import { limitBody } from './server/body-limit.js';
 import { HEALTH_PATH, READINESS_PATH, serveHealth } from './server/health.js';
 import { createContextFactory } from './server/caller-context.js';
-import { attachWebSocket, useSharedWebSocket } from './server/websocket.js';
+import { attachWebSocket, sharedWebSocket } from './server/websocket.js';
 import { createFastPath } from './server/fast-http.js';
 import { createPreparedOperations } from './server/prepared-operations.js';
 import { createSharedSubscriptions } from './server/shared-subscriptions.js';
@@ -69,9 +69,10 @@ export async function buildApp(
   const shared = createSharedSubscriptions(mask);
   const slowConsumers = { maxBufferedBytes: config.subscriptionMaxBufferedBytes, maxLagMs: config.subscriptionMaxLagMs };
   const prepared = preparedOperations ? createPreparedOperations(context, mask) : null;
+  const sharedWs = sharedWebSocket(shared);
   const yoga = createYogaServer(config, context, logger, {
     prepared,
-    shared: [...(sharedSse ? [useSharedSse({ shared, limits: slowConsumers, onCut: () => metrics.slowReader('sse') })] : []), useSharedWebSocket(shared)],
+    shared: [...(sharedSse ? [useSharedSse({ shared, limits: slowConsumers, onCut: () => metrics.slowReader('sse') })] : []), sharedWs.plugin],
     plugins,
   });
   const fast = fastPath && prepared ? createFastPath(yoga, prepared, mask) : null;
@@ -91,6 +92,7 @@ export async function buildApp(
     authenticate,
     logger,
     prepared,
+    sharedWs,
     slowConsumers,
     onCut: () => metrics.slowReader('ws'),
     maxJsonDepth: config.limits.maxJsonDepth,

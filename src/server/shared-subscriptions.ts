@@ -88,7 +88,9 @@ export function createSharedSubscriptions(maskError: (error: unknown) => GraphQL
       const result = source as ExecutionResult;
       return result.errors ? { ...result, errors: result.errors.map(maskError) } : result;
     }
-    return new Stream(source as AsyncIterableIterator<unknown>, sink, { key: keyOf(args), args, payloadJson, maskError });
+    // Only what each event's execution needs: the caller's context (and what it reaches) is not kept for the stream's life.
+    const { schema, document, operationName, variableValues } = args;
+    return new Stream(source as AsyncIterableIterator<unknown>, sink, { key: keyOf(args), args: { schema, document, operationName, variableValues }, payloadJson, maskError });
   };
 }
 

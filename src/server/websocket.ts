@@ -134,19 +134,24 @@ class SocketSubscription implements PayloadSink, AsyncIterableIterator<Execution
 }
 
 /**
- * Subscriptions over graphql-ws on the shared execution: yoga runs
- * everything up to the subscribe call (its plugins' onSubscribe included),
- * then this opens a shared stream whose frames go straight to the socket.
+ * Subscriptions over graphql-ws on the shared execution, when yoga.ts's
+ * decision lets it (every plugin honoured): the subscribe call goes
+ * straight to the shared fan-out, after yoga's parse, validation and
+ * context, and its frames go straight to the socket. Not through envelop's
+ * subscribe, whose stream wrapping (error masking) would cost each idle
+ * subscriber ~3 KB for work the fan-out does itself. The plugin only tells
+ * whether yoga took it (envelop initializes the plugins it was given).
  */
-export function useSharedWebSocket(shared: SharedSubscriptions): Plugin {
-  return {
-    onSubscribe({ args, setSubscribeFn }) {
-      const { socket, subscriptionId } = args.contextValue as { socket?: unknown; subscriptionId?: unknown };
-      if (!(socket instanceof CoalescingWebSocket) || typeof subscriptionId !== 'string') return;
-      setSubscribeFn((a) => new SocketSubscription(socket as ServerSocket, subscriptionId).open(shared, a) as never);
+export function sharedWebSocket(shared: SharedSubscriptions) {
+  let on = false;
+  const plugin: Plugin = {
+    onPluginInit() {
+      on = true;
     },
   };
+  return { plugin, shared, isOn: () => on };
 }
+export type SharedWebSocket = ReturnType<typeof sharedWebSocket>;
 
 export interface WebSocketOptions {
   /** Largest message; bigger ones close the socket with 1009. */
@@ -157,6 +162,8 @@ export interface WebSocketOptions {
   logger: Logger;
   /** Queries and mutations seen before, run without yoga's per-operation pipeline. */
   prepared: PreparedOperations | null;
+  /** Subscriptions on the shared fan-out, when it is on. */
+  sharedWs: SharedWebSocket;
   slowConsumers: SlowConsumerLimits;
   /** A slow reader's subscription was cut off. */
   onCut: () => void;
@@ -168,11 +175,11 @@ export interface WebSocketOptions {
  * graphql-ws (`makeServer`, graphql-ws-adapter.ts) owns the protocol; its
  * onSubscribe runs a prepared operation (prepared-operations.ts) or yoga's
  * envelop pipeline (parse, validate, context, execute or subscribe, with
- * every plugin); subscriptions reach the shared fan-out through
- * useSharedWebSocket, a plugin like SSE's.
+ * every plugin); subscriptions then go to the shared fan-out when it is
+ * on (sharedWebSocket), else to yoga's subscribe.
  */
 export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSocketOptions): WebSocketServer {
-  const { maxPayload, maxOperations, authenticate, logger, prepared, slowConsumers, onCut, maxJsonDepth } = options;
+  const { maxPayload, maxOperations, authenticate, logger, prepared, sharedWs, slowConsumers, onCut, maxJsonDepth } = options;
   // What a refused operation answers; an unexpected failure is also logged.
   const refuse = (error: unknown) => {
     const masked = maskError(error);
@@ -182,8 +189,13 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload, WebSocket: serverSocketClass(slowConsumers, onCut) });
   attachRaw(wss);
   // graphql-ws hands execute/subscribe the very args onSubscribe returned.
+  // Taken out once run: graphql-ws keeps the args for a subscription's life, and a runner holds yoga's per-operation objects.
   const runners = new WeakMap<ExecutionArgs, Runner>();
-  const run = (args: ExecutionArgs) => runners.get(args)!(args) as never;
+  const run = (args: ExecutionArgs) => {
+    const runner = runners.get(args)!;
+    runners.delete(args);
+    return runner(args) as never;
+  };
 
   /** A query or mutation yoga ran before: its compiled form, with this operation's own context. */
   async function preparedArgs(ready: PreparedOperation, connectionParams: Record<string, unknown>, params: SubscribePayload): Promise<ExecutionArgs> {
@@ -222,8 +234,7 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
           const connectionParams = ctx.connectionParams ?? {};
           const ready = prepared?.lookup(params.query, params.operationName);
           if (ready) return await preparedArgs(ready, connectionParams, params);
-          // subscriptionId and socket: for useSharedWebSocket, when it is on.
-          const enveloped = yoga.getEnveloped({ ...ctx, connectionParams, req: ctx.extra.request, socket: ctx.extra.socket, subscriptionId: id, params });
+          const enveloped = yoga.getEnveloped({ ...ctx, connectionParams, req: ctx.extra.request, socket: ctx.extra.socket, params });
           let document;
           try {
             document = enveloped.parse(params.query);
@@ -243,7 +254,15 @@ export function attachWebSocket(server: Server, yoga: YogaServer, options: WebSo
             variableValues: params.variables ?? null,
             contextValue: await enveloped.contextFactory(),
           };
-          runners.set(args, operation.operation === 'subscription' ? (a) => enveloped.subscribe(a) : (a) => enveloped.execute(a));
+          const socket = ctx.extra.socket as ServerSocket;
+          runners.set(
+            args,
+            operation.operation !== 'subscription'
+              ? (a) => enveloped.execute(a)
+              : sharedWs.isOn()
+                ? (a) => new SocketSubscription(socket, id).open(sharedWs.shared, a)
+                : (a) => enveloped.subscribe(a),
+          );
           return args;
         } catch (error) {
           return [refuse(error)];
