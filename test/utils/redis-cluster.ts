@@ -116,7 +116,13 @@ export async function startRedisCluster(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const node of nodes) await valueOf(async () => ((await ask(access, node.port, 'PING')) === 'PONG' ? true : null), 5_000, `node ${node.port}`);
+    for (const [i, node] of nodes.entries()) {
+      const child = children[i]!;
+      // A node that exited (a port taken meanwhile) never answers: say so rather than time out.
+      await valueOf(async () => ((await ask(access, node.port, 'PING')) === 'PONG' ? true : null), 5_000, `node ${node.port}`).catch((error: Error) => {
+        throw child.exitCode !== null ? new Error(`redis-server for node ${node.port} (bus ${node.busPort}) exited with ${child.exitCode} before answering`) : error;
+      });
+    }
     const created = spawnSync(
       'redis-cli',
       [

@@ -17,15 +17,27 @@ export interface RedisServer {
 
 export const hasRedisServerBinary = () => spawnSync('redis-server', ['--version']).status === 0;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether nothing listens on `port` of 127.0.0.1 (bound and released at once). */
+const bindable = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+
+/**
+ * A free loopback port below the kernel's ephemeral range (32768 and up on
+ * Linux): a port the kernel handed out for one probe can be handed out
+ * again as the source port of any of the thousands of connections a test
+ * run opens, and a redis-server started on it then fails to bind (seen in
+ * CI: a cluster node that never answered). Random, so concurrent suites
+ * rarely pick the same one; each pick is checked by binding it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
 }
 
 async function waitForPing(url: string, tls?: TestCertificate, timeoutMs = 5_000): Promise<void> {
