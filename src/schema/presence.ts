@@ -1,4 +1,4 @@
-import type { ItemError, PresenceEvent, Session, SessionItem, SessionResult, UserConnection } from '../state/types.js';
+import type { GuildPresence, ItemError, PresenceEvent, Session, SessionItem, SessionResult, UserConnection } from '../state/types.js';
 import { BATCH_LIMIT } from '../state/batch.js';
 import { viewerOf } from '../auth/caller.js';
 import { builder } from './builder.js';
@@ -24,6 +24,15 @@ const UserConnectionRef = builder.objectRef<UserConnection>('UserConnection').im
     sessionCount: t.exposeInt('sessionCount'),
     roomId: t.exposeID('roomId', { nullable: true, description: 'Study room of the newest session that named one' }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true, description: 'When the user last went offline' }),
+  }),
+});
+
+const GuildPresenceRef = builder.objectRef<GuildPresence>('GuildPresence').implement({
+  description: "A guild's counts, without its member lists: cheap at any guild size",
+  fields: (t) => ({
+    guildId: t.exposeID('guildId'),
+    onlineCount: t.exposeInt('onlineCount', { description: 'Members with a live session' }),
+    voiceCount: t.exposeInt('voiceCount', { description: 'Members in one of its voice channels' }),
   }),
 });
 
@@ -81,6 +90,13 @@ builder.queryFields((t) => ({
     args: { userIds: t.arg.idList({ required: true }) },
     authScopes: { anyone: true },
     resolve: (_root, { userIds }, { state, caller }) => state.connectionStates(userIds, viewerOf(caller)),
+  }),
+  guildPresence: t.field({
+    type: GuildPresenceRef,
+    description: 'How many members of the guild are online and in voice, read in O(1) whatever its size',
+    args: { guildId: t.arg.id({ required: true }) },
+    authScopes: (_root, { guildId }) => ({ guild: guildId }),
+    resolve: (_root, { guildId }, { state }) => state.guildPresence(guildId),
   }),
   session: t.field({
     type: SessionRef,

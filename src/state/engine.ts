@@ -2,6 +2,7 @@ import type { ReplicaAcks } from './redis/replica-acks.js';
 import type { StudyCalendar } from './calendar.js';
 import type {
   ConnectSessionInput,
+  GuildPresence,
   NodeLease,
   NodeSyncResult,
   PresenceSnapshotEntry,
@@ -42,6 +43,8 @@ export interface StateEngine {
   joinVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   leaveVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   channelStates(guildId: string): Promise<VoiceChannel[]>;
+  /** How many of the guild's members are online and in voice: O(1), no member list read. */
+  guildPresence(guildId: string): Promise<GuildPresence>;
 
   /** Known gateway nodes and their lease expiry (epoch ms), soonest first, at most `limit`. */
   nodeLeases(limit: number): Promise<Array<{ nodeId: string; expiresAt: number }>>;

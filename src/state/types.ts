@@ -43,6 +43,15 @@ export interface ItemError {
 /** One item's outcome in a batch (connectSessions, disconnectSessions): its result or its error. */
 export type SessionItem = { result: SessionResult; error: null } | { result: null; error: ItemError };
 
+/** A guild's counts, without its member lists. */
+export interface GuildPresence {
+  guildId: string;
+  /** Members with a live session (the guild's online view). */
+  onlineCount: number;
+  /** Members in one of its voice channels. */
+  voiceCount: number;
+}
+
 export interface VoiceChannel {
   guildId: string;
   channelId: string;

@@ -1,5 +1,5 @@
 import { groupChannels, voiceChange } from '../records.js';
-import type { VoiceChange, VoiceChannel, VoiceChannelInput, VoiceStateChange } from '../types.js';
+import type { GuildPresence, VoiceChange, VoiceChannel, VoiceChannelInput, VoiceStateChange } from '../types.js';
 import { guard } from '../redis/context.js';
 import type { ClusterContext } from './context.js';
 
@@ -45,5 +45,12 @@ export function clusterVoice({ client, options, keys, lists, steps, repairDelayM
 
     channelStates: (guildId: string): Promise<VoiceChannel[]> =>
       guard(async () => groupChannels(guildId, Object.entries(await client.hgetall(keys.guildVoice(guildId))))),
+
+    /** The guild's two views share its slot: two O(1) counts on its master, sent together. */
+    guildPresence: (guildId: string): Promise<GuildPresence> =>
+      guard(async () => {
+        const [onlineCount, voiceCount] = await Promise.all([client.hlen(keys.guildOnline(guildId)), client.hlen(keys.guildVoice(guildId))]);
+        return { guildId, onlineCount, voiceCount };
+      }),
   };
 }

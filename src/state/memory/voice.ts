@@ -4,10 +4,10 @@ import type { MemoryStore } from './store.js';
 
 /** Voice channels and voice snapshots. */
 export function memoryVoice(
-  { voice, voiceVersions, retentionMs, liveUser, userFor, publishVoice, endVoice }: MemoryStore,
+  { voice, voiceVersions, guildOnline, retentionMs, liveUser, userFor, publishVoice, endVoice }: MemoryStore,
 ): Pick<
   StateEngine,
-  'joinVoice' | 'leaveVoice' | 'channelStates' | 'voiceSnapshot'
+  'joinVoice' | 'leaveVoice' | 'channelStates' | 'guildPresence' | 'voiceSnapshot'
 > {
   return {
     async joinVoice(input, now) {
@@ -47,6 +47,10 @@ export function memoryVoice(
 
     async channelStates(guildId) {
       return groupChannels(guildId, voice.get(guildId) ?? []);
+    },
+
+    async guildPresence(guildId) {
+      return { guildId, onlineCount: guildOnline.get(guildId)?.size ?? 0, voiceCount: voice.get(guildId)?.size ?? 0 };
     },
 
     async voiceSnapshot(guildId) {

@@ -6,7 +6,7 @@ import { guard, type RedisContext } from './context.js';
 /** Voice channels and their snapshots. */
 export function redisVoice({ client, keyPrefix, keys, retention }: RedisContext): Pick<
   StateEngine,
-  'joinVoice' | 'leaveVoice' | 'channelStates' | 'voiceSnapshot'
+  'joinVoice' | 'leaveVoice' | 'channelStates' | 'guildPresence' | 'voiceSnapshot'
 > {
   // KEYS and ARGV that join-voice.lua and leave-voice.lua share.
   const voiceArgs = (input: VoiceChannelInput, now: number) => [
@@ -39,6 +39,13 @@ export function redisVoice({ client, keyPrefix, keys, retention }: RedisContext)
 
     channelStates: (guildId) =>
       guard(async () => groupChannels(guildId, Object.entries(await client.hgetall(keys.voice(guildId))))),
+
+    // Two O(1) counts, sent together (one write, one round trip).
+    guildPresence: (guildId) =>
+      guard(async () => {
+        const [onlineCount, voiceCount] = await Promise.all([client.scard(keys.guildOnline(guildId)), client.hlen(keys.voice(guildId))]);
+        return { guildId, onlineCount, voiceCount };
+      }),
 
     voiceSnapshot: (guildId) =>
       guard(async () => {

@@ -5,6 +5,7 @@ import type { StudyCalendar } from '../calendar.js';
 import type { StateEngine } from '../engine.js';
 import type { StateBus } from '../topics.js';
 import type {
+  GuildPresence,
   PresenceEvent,
   RoomEvent,
   Session,
@@ -99,6 +100,7 @@ export interface StateService {
   joinVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   leaveVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   channelStates(guildId: unknown): Promise<VoiceChannel[]>;
+  guildPresence(guildId: unknown): Promise<GuildPresence>;
   heartbeat(nodeId: unknown, ttlSeconds?: unknown): Promise<NodeLease>;
   /** Known gateway nodes, soonest lease expiry first (at most 1000); `resync` marks a lapsed one. */
   nodeLeases(): Promise<NodeLease[]>;

@@ -12,7 +12,7 @@ const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
   at: input.at === null || input.at === undefined ? null : input.at,
 });
 
-type VoicePart = Pick<StateService, 'joinVoiceChannel' | 'leaveVoiceChannel' | 'channelStates' | 'channelStateChanged'>;
+type VoicePart = Pick<StateService, 'joinVoiceChannel' | 'leaveVoiceChannel' | 'channelStates' | 'guildPresence' | 'channelStateChanged'>;
 
 /** Voice channels: validation, the clock, one engine call each. */
 export function voiceService({ engine, bus, clock }: StateServiceDeps): VoicePart {
@@ -20,6 +20,7 @@ export function voiceService({ engine, bus, clock }: StateServiceDeps): VoicePar
     joinVoiceChannel: async (input) => engine.joinVoice(voiceInput(input), clock.now()),
     leaveVoiceChannel: async (input) => engine.leaveVoice(voiceInput(input), clock.now()),
     channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
+    guildPresence: async (guildId) => engine.guildPresence(assertId(guildId, 'guildId')),
     async channelStateChanged(guildId, includeSnapshot) {
       const guild = assertId(guildId, 'guildId');
       const live = await bus.subscribe([topics.voiceGuild(guild)]);

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../utils/contract.js';
+import { engineNames } from '../utils/engines.js';
+
+/** A small deterministic generator, so a failing sequence can be replayed. */
+function random(seed: number) {
+  let x = seed;
+  return (n: number) => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x % n;
+  };
+}
+
+describe.each(engineNames)('guild presence counts contract (%s engine)', (engine) => {
+  const { setup } = useEngine(engine);
+
+  it('counts online members and members in voice, and follows every change', async () => {
+    const { service } = await setup();
+    expect(await service.guildPresence('empty')).toEqual({ guildId: 'empty', onlineCount: 0, voiceCount: 0 });
+    await service.connectSession({ sessionId: 's1', userId: 'u1', guildIds: ['g1', 'g2'] });
+    await service.connectSession({ sessionId: 's2', userId: 'u1', guildIds: ['g1'] });
+    await service.connectSession({ sessionId: 's3', userId: 'u2', guildIds: ['g1'] });
+    await service.joinVoiceChannel({ guildId: 'g1', channelId: 'c1', userId: 'u1' });
+    await service.joinVoiceChannel({ guildId: 'g1', channelId: 'c2', userId: 'u2' });
+    expect(await service.guildPresence('g1')).toEqual({ guildId: 'g1', onlineCount: 2, voiceCount: 2 });
+    expect(await service.guildPresence('g2')).toEqual({ guildId: 'g2', onlineCount: 1, voiceCount: 0 });
+    // A move is no new member in voice; a second session no new member online.
+    await service.joinVoiceChannel({ guildId: 'g1', channelId: 'c2', userId: 'u1' });
+    expect((await service.guildPresence('g1')).voiceCount).toBe(2);
+    await service.disconnectSession('s1');
+    expect(await service.guildPresence('g2')).toEqual({ guildId: 'g2', onlineCount: 0, voiceCount: 0 });
+    expect((await service.guildPresence('g1')).onlineCount).toBe(2);
+    // The last session closing ends the user's voice too.
+    await service.disconnectSession('s2');
+    expect(await service.guildPresence('g1')).toEqual({ guildId: 'g1', onlineCount: 1, voiceCount: 1 });
+  });
+
+  it('agrees with a recount of the member lists after random sessions and voice moves', async () => {
+    const { service } = await setup();
+    const next = random(engine.length * 7919);
+    const guilds = ['ga', 'gb', 'gc'];
+    const open: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const userId = `r${next(12)}`;
+      const kind = next(4);
+      if (kind === 0 && open.length > 0) {
+        await service.disconnectSession(open.splice(next(open.length), 1)[0]!);
+      } else if (kind === 1) {
+        await service.joinVoiceChannel({ guildId: guilds[next(3)]!, channelId: `c${next(3)}`, userId });
+      } else if (kind === 2) {
+        await service.leaveVoiceChannel({ guildId: guilds[next(3)]!, channelId: `c${next(3)}`, userId });
+      } else {
+        const sessionId = `rs${i}`;
+        await service.connectSession({ sessionId, userId, guildIds: guilds.filter(() => next(2) === 1) });
+        open.push(sessionId);
+      }
+    }
+    for (const guildId of guilds) {
+      const online = (await service.connectionStates(Array.from({ length: 12 }, (_, u) => `r${u}`)))
+        .filter((c) => c.state === 'ONLINE')
+        .map((c) => c.userId);
+      const members = new Set<string>();
+      for (const sessionId of open) {
+        const session = await service.session(sessionId);
+        if (session?.guildIds.includes(guildId)) members.add(session.userId);
+      }
+      const inVoice = (await service.channelStates(guildId)).reduce((n, c) => n + c.userIds.length, 0);
+      expect(await service.guildPresence(guildId), guildId).toEqual({ guildId, onlineCount: members.size, voiceCount: inVoice });
+      expect([...members].every((u) => online.includes(u))).toBe(true);
+    }
+  });
+
+  it('refuses a bad guild id with BAD_USER_INPUT', async () => {
+    const { service } = await setup();
+    await expect(service.guildPresence('')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(service.guildPresence(42)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
