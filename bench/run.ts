@@ -28,6 +28,7 @@ import { sseBurst } from './scenarios/sse-burst.js';
 import { sseSoak } from './scenarios/sse-soak.js';
 import { startup } from './scenarios/startup.js';
 import { replicaAcks } from './scenarios/replica-acks.js';
+import { guildPresence } from './scenarios/guild-presence.js';
 
 export interface BenchContext {
   quick: boolean;
@@ -72,6 +73,7 @@ const targets: Record<string, [string, number]> = {
   startup_compiled_ms: ['<=', 2_000],
   cluster_state_connection_states_1000_p99_ms: ['<=', 25],
   cluster_day_close_50000_longest_step_ms: ['<=', 50],
+  guild_presence_100000_p99_ms: ['<=', 10],
 };
 const series: Record<string, number[]> = {};
 
@@ -99,7 +101,7 @@ const contextFor = (redisUrl: string): BenchContext => ({
   },
 });
 
-const scenarios = { baselines, ingest, peers, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub, cluster_state: clusterState, replica_acks: replicaAcks };
+const scenarios = { baselines, ingest, peers, fanout, latency, memory, sse_burst: sseBurst, sse_soak: sseSoak, overload, startup, cluster_pubsub: clusterPubsub, cluster_state: clusterState, replica_acks: replicaAcks, guild_presence: guildPresence };
 const ratiosOf = (metrics: Record<string, number>) => {
   const ratio = (a: string, b: string) => (metrics[a] !== undefined && metrics[b] ? metrics[a]! / metrics[b]! : undefined);
   const all: Record<string, number | undefined> = {
