@@ -31,6 +31,8 @@ export interface Config {
   readonly subscriptionMaxLagMs: number;
   /** Unsent bytes a WebSocket or SSE response may hold before its subscriptions are ended with RATE_LIMITED. @default 1048576 */
   readonly subscriptionMaxBufferedBytes: number;
+  /** Shortest time between two guildPresenceChanged events of one guild. @default 1000 */
+  readonly guildCountsIntervalMs: number;
   /** Fail a Redis command that takes longer than this. @default 1000 */
   readonly redisCommandTimeoutMs: number;
   /** Answer a write only once this many replicas of its master hold it (WAIT); 0 answers once the master applied it. @default 0 */
@@ -189,6 +191,7 @@ const envSchema = z.object({
   SUBSCRIPTION_BUFFER_SIZE: int('SUBSCRIPTION_BUFFER_SIZE', 1000, 1, 1_000_000),
   SUBSCRIPTION_MAX_LAG_MS: int('SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
   SUBSCRIPTION_MAX_BUFFERED_BYTES: int('SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
+  GUILD_COUNTS_INTERVAL_MS: int('GUILD_COUNTS_INTERVAL_MS', 1_000, 50, 600_000),
   REDIS_COMMAND_TIMEOUT_MS: int('REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
   REDIS_WAIT_REPLICAS: int('REDIS_WAIT_REPLICAS', 0, 0, 16),
   REDIS_WAIT_TIMEOUT_MS: int('REDIS_WAIT_TIMEOUT_MS', 250, 1, 60_000),
@@ -389,6 +392,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionBufferSize: v.SUBSCRIPTION_BUFFER_SIZE,
     subscriptionMaxLagMs: v.SUBSCRIPTION_MAX_LAG_MS,
     subscriptionMaxBufferedBytes: v.SUBSCRIPTION_MAX_BUFFERED_BYTES,
+    guildCountsIntervalMs: v.GUILD_COUNTS_INTERVAL_MS,
     redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS,
     redisWaitReplicas: v.REDIS_WAIT_REPLICAS,
     redisWaitTimeoutMs: v.REDIS_WAIT_TIMEOUT_MS,

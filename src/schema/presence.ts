@@ -150,4 +150,13 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, { state }) => state.presenceChanged(args),
     resolve: (event) => event,
   }),
+  guildPresenceChanged: t.field({
+    type: GuildPresenceRef,
+    description:
+      "The guild's counts now, then each change of them, at most one event per GUILD_COUNTS_INTERVAL_MS (the latest counts): a big guild's numbers without one event per transition",
+    args: { guildId: t.arg.id({ required: true }) },
+    authScopes: (_root, { guildId }) => ({ guild: guildId }),
+    subscribe: (_root, { guildId }, { state }) => state.guildPresenceChanged(guildId),
+    resolve: (counts) => counts,
+  }),
 }));

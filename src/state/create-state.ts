@@ -46,6 +46,7 @@ type StateConfig = Pick<
   | 'studyRetentionDays'
   | 'studyCloseDelaySeconds'
   | 'reliability'
+  | 'guildCountsIntervalMs'
 >;
 
 /** What the app hooks into the state layer (metrics). */
@@ -76,6 +77,7 @@ export async function createState(
     studyRetentionDays: config.studyRetentionDays,
     closeDelayMs: config.studyCloseDelaySeconds * 1000,
     reliability: config.reliability,
+    guildCountsIntervalMs: config.guildCountsIntervalMs,
   };
   const busOptions: EventBusOptions = {
     bufferSize: config.subscriptionBufferSize,

@@ -76,3 +76,44 @@ describe.each(engineNames)('guild presence counts contract (%s engine)', (engine
     await expect(service.guildPresence(42)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 });
+
+describe.each(engineNames)('guild presence counts subscription contract (%s engine)', (engine) => {
+  const { setup } = useEngine(engine);
+  const INTERVAL = 150;
+
+  it('sends the counts now, then at most one event per interval with the latest counts, and nothing while they stay', async () => {
+    const { service, watch, bus } = await setup({ guildCountsIntervalMs: INTERVAL });
+    await service.connectSession({ sessionId: 'pre', userId: 'u0', guildIds: ['gc'] });
+    const before = bus.activeSubscriptions();
+    const [one, two] = [await watch(service.guildPresenceChanged('gc')), await watch(service.guildPresenceChanged('gc'))];
+    expect(await one.take(1)).toEqual([{ guildId: 'gc', onlineCount: 1, voiceCount: 0 }]);
+    expect(await two.take(1)).toEqual([{ guildId: 'gc', onlineCount: 1, voiceCount: 0 }]);
+    // Two subscribers of one guild: one bus subscription for both.
+    expect(bus.activeSubscriptions() - before).toBe(1);
+
+    const started = Date.now();
+    for (let i = 1; i <= 30; i++) await service.connectSession({ sessionId: `burst${i}`, userId: `u${i}`, guildIds: ['gc'] });
+    await service.joinVoiceChannel({ guildId: 'gc', channelId: 'c1', userId: 'u1' });
+    const elapsed = Date.now() - started;
+    const events = await one.settle(INTERVAL * 3);
+    // The latest counts arrive, in far fewer events than the 31 changes.
+    expect(events.at(-1)).toEqual({ guildId: 'gc', onlineCount: 31, voiceCount: 1 });
+    expect(events.length - 1).toBeLessThanOrEqual(Math.ceil(elapsed / INTERVAL) + 1);
+    expect((await two.settle(0)).at(-1)).toEqual({ guildId: 'gc', onlineCount: 31, voiceCount: 1 });
+
+    // A change that leaves the counts as they were (a second session) sends nothing.
+    const count = events.length;
+    await service.connectSession({ sessionId: 'again', userId: 'u1', guildIds: ['gc'] });
+    expect(await one.settle(INTERVAL * 3)).toHaveLength(count);
+  });
+
+  it('releases the guild\'s bus subscription when its last subscriber leaves, and refuses a bad guild id', async () => {
+    const { service, bus } = await setup({ guildCountsIntervalMs: INTERVAL });
+    const before = bus.activeSubscriptions();
+    const stream = await service.guildPresenceChanged('gr');
+    expect((await stream.next()).value).toEqual({ guildId: 'gr', onlineCount: 0, voiceCount: 0 });
+    await stream.return!();
+    expect(bus.activeSubscriptions()).toBe(before);
+    await expect(service.guildPresenceChanged('')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});

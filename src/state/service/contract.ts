@@ -101,6 +101,8 @@ export interface StateService {
   leaveVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   channelStates(guildId: unknown): Promise<VoiceChannel[]>;
   guildPresence(guildId: unknown): Promise<GuildPresence>;
+  /** The guild's counts now, then each change of them, at most one event per `guildCountsIntervalMs`. */
+  guildPresenceChanged(guildId: unknown): Promise<AsyncIterableIterator<GuildPresence>>;
   heartbeat(nodeId: unknown, ttlSeconds?: unknown): Promise<NodeLease>;
   /** Known gateway nodes, soonest lease expiry first (at most 1000); `resync` marks a lapsed one. */
   nodeLeases(): Promise<NodeLease[]>;
@@ -143,4 +145,6 @@ export interface StateServiceDeps {
   /** A day is closed this long after it ends. @default 0 */
   closeDelayMs?: number;
   reliability: Reliability;
+  /** Shortest time between two guildPresenceChanged events of a guild. @default 1000 */
+  guildCountsIntervalMs?: number;
 }

@@ -1,4 +1,5 @@
 import { withSnapshot } from '../../pubsub/with-snapshot.js';
+import { createGuildCounts } from './guild-counts.js';
 import { topics } from '../topics.js';
 import { assertId } from '../../validate.js';
 import { groupChannels, voiceChange } from '../records.js';
@@ -12,15 +13,17 @@ const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
   at: input.at === null || input.at === undefined ? null : input.at,
 });
 
-type VoicePart = Pick<StateService, 'joinVoiceChannel' | 'leaveVoiceChannel' | 'channelStates' | 'guildPresence' | 'channelStateChanged'>;
+type VoicePart = Pick<StateService, 'joinVoiceChannel' | 'leaveVoiceChannel' | 'channelStates' | 'guildPresence' | 'guildPresenceChanged' | 'channelStateChanged'>;
 
 /** Voice channels: validation, the clock, one engine call each. */
-export function voiceService({ engine, bus, clock }: StateServiceDeps): VoicePart {
+export function voiceService({ engine, bus, clock, guildCountsIntervalMs = 1_000 }: StateServiceDeps): VoicePart {
+  const guildCounts = createGuildCounts(engine, bus, guildCountsIntervalMs);
   return {
     joinVoiceChannel: async (input) => engine.joinVoice(voiceInput(input), clock.now()),
     leaveVoiceChannel: async (input) => engine.leaveVoice(voiceInput(input), clock.now()),
     channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
     guildPresence: async (guildId) => engine.guildPresence(assertId(guildId, 'guildId')),
+    guildPresenceChanged: async (guildId) => guildCounts(assertId(guildId, 'guildId')),
     async channelStateChanged(guildId, includeSnapshot) {
       const guild = assertId(guildId, 'guildId');
       const live = await bus.subscribe([topics.voiceGuild(guild)]);
