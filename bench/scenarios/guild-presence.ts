@@ -2,7 +2,7 @@ import { manualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { createState } from '../../src/state/create-state.js';
-import { graphql, percentile, startChild } from '../lib.js';
+import { closeSockets, graphql, openSockets, percentile, sleep, startChild, until } from '../lib.js';
 import type { BenchContext } from '../run.js';
 
 const MEMBERS = 100_000;
@@ -30,6 +30,7 @@ export async function guildPresence(ctx: BenchContext) {
   const url = `http://127.0.0.1:${server.ports[0]}/graphql`;
   const query = 'query ($g: ID!) { guildPresence(guildId: $g) { onlineCount voiceCount } }';
   const times: number[] = [];
+  let throttled: Record<string, number> = {};
   try {
     const first = (await graphql(url, query, { g: 'big' })) as { guildPresence?: { onlineCount: number } };
     if (first.guildPresence?.onlineCount !== MEMBERS) throw new Error(`guildPresence counted ${JSON.stringify(first)}`);
@@ -38,8 +39,54 @@ export async function guildPresence(ctx: BenchContext) {
       await graphql(url, query, { g: 'big' });
       times.push(performance.now() - t);
     }
+    throttled = await countsUnderLoad(ctx, config, server.ports as [number, number]);
   } finally {
     await server.stop();
   }
-  return { guild_presence_100000_p50_ms: percentile(times, 50), guild_presence_100000_p99_ms: percentile(times, 99) };
+  return { guild_presence_100000_p50_ms: percentile(times, 50), guild_presence_100000_p99_ms: percentile(times, 99), ...throttled };
+}
+
+/**
+ * One guildPresenceChanged subscriber of that guild while 1,000 of its
+ * members' transitions a second happen (through the state service in this
+ * process, as another instance would): the events it receives a second and
+ * the server CPU over the window (it also receives every transition on its
+ * bus subscription of the guild).
+ */
+async function countsUnderLoad(ctx: BenchContext, config: Parameters<typeof createState>[0], [port, side]: [number, number]) {
+  const seconds = ctx.quick ? 3 : 6;
+  const [socket] = await openSockets(`ws://127.0.0.1:${port}/graphql`, 1);
+  let events = 0;
+  socket!.on('message', (data: Buffer) => void (data.includes('"next"') && events++));
+  socket!.send(JSON.stringify({ id: 'c', type: 'subscribe', payload: { query: 'subscription { guildPresenceChanged(guildId: "big") { onlineCount voiceCount } }' } }));
+  await until(() => events === 1, 5_000, 'the first counts');
+  const cpu = async () => ((await (await fetch(`http://127.0.0.1:${side}/heap`)).json()) as { cpuMicros: number }).cpuMicros;
+  const runtime = await createState(config, manualClock(Date.now()), silentLogger);
+  try {
+    const cpuBefore = await cpu();
+    const began = performance.now();
+    events = 0;
+    // 10 transitions every 10 ms: a member goes offline, or comes back.
+    for (let tick = 0; tick < seconds * 100; tick++) {
+      const due = began + tick * 10;
+      await Promise.all(
+        Array.from({ length: 10 }, (_, k) => {
+          const n = (tick * 10 + k) >> 1;
+          return (tick * 10 + k) % 2 === 0 ? runtime.service.disconnectSession(`gp-s${n}`) : runtime.service.connectSession({ sessionId: `gp-b${n}`, userId: `gp-u${n}`, guildIds: ['big'] });
+        }),
+      );
+      const wait = due + 10 - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const elapsed = (performance.now() - began) / 1000;
+    const cpuMs = ((await cpu()) - cpuBefore) / 1000;
+    return {
+      guild_counts_transitions_per_s: (seconds * 1000) / elapsed,
+      guild_counts_events_per_s: events / elapsed,
+      guild_counts_server_cpu_ms_per_s: cpuMs / elapsed,
+    };
+  } finally {
+    await runtime.close();
+    await closeSockets([socket!]);
+  }
 }
