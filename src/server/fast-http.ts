@@ -85,7 +85,7 @@ export function createFastPath(yoga: YogaServer, prepared: PreparedOperations, m
     } catch {
       return replay(req, res, body);
     }
-    const ready = isPlain(params) ? prepared.lookup(params.query, params.operationName) : undefined;
+    const ready = isPlain(params) && prepared.lookup(params.query, params.operationName);
     if (!ready) return replay(req, res, body);
     const result = await ready.run({ req }, (params as Params).variables);
     if (!res.headersSent) respond(res, result);

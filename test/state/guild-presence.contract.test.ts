@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '../utils/collect.js';
 import { useEngine } from '../utils/contract.js';
 import { engineNames } from '../utils/engines.js';
 
@@ -105,6 +106,16 @@ describe.each(engineNames)('guild presence counts subscription contract (%s engi
     const count = events.length;
     await service.connectSession({ sessionId: 'again', userId: 'u1', guildIds: ['gc'] });
     expect(await one.settle(INTERVAL * 3)).toHaveLength(count);
+  });
+
+  it('serves a subscriber that arrives as the last one leaves: it gets a hub of its own, not the closed one', async () => {
+    const { service, watch } = await setup({ guildCountsIntervalMs: INTERVAL });
+    const first = await service.guildPresenceChanged('gx');
+    const [, second] = await Promise.all([first.return!(), watch(service.guildPresenceChanged('gx'))]);
+    expect(await second.take(1)).toEqual([{ guildId: 'gx', onlineCount: 0, voiceCount: 0 }]);
+    await service.connectSession({ sessionId: 'gx-1', userId: 'gx-u', guildIds: ['gx'] });
+    await until(async () => (await second.settle(0)).length === 2, 3_000, 'the change after the hub was replaced');
+    expect((await second.settle(0))[1]).toEqual({ guildId: 'gx', onlineCount: 1, voiceCount: 0 });
   });
 
   it('releases the guild\'s bus subscription when its last subscriber leaves, and refuses a bad guild id', async () => {

@@ -43,10 +43,8 @@ export function createReplicaAcks({ replicas, timeoutMs }: ReplicaAckOptions) {
         },
       );
       inFlight = wait;
-      wait.then(
-        () => void (inFlight === wait && (inFlight = null)),
-        () => void (inFlight === wait && (inFlight = null)),
-      );
+      const clear = () => void (inFlight === wait && (inFlight = null));
+      wait.then(clear, clear);
       return wait;
     };
     return () => {

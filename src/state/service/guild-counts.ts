@@ -14,22 +14,33 @@ import type { GuildPresence } from '../types.js';
  * per interval, not one per transition.
  */
 export function createGuildCounts(engine: Pick<StateEngine, 'guildPresence'>, bus: StateBus, intervalMs: number, bufferSize = 16) {
-  const hubs = new Map<string, Promise<Hub>>();
+  const hubs = new Map<string, Hub>();
 
   class Hub {
     readonly subscribers = new Set<BoundedIterator<GuildPresence>>();
-    private timer: NodeJS.Timeout | null = null;
+    /** Resolves once the bus subscription is in place; rejects (and the hub is closed) if it fails. */
+    readonly ready: Promise<void>;
+    closed = false;
     last: GuildPresence | null = null;
+    private source: BoundedIterator<unknown> | null = null;
+    private timer: NodeJS.Timeout | null = null;
 
-    constructor(
-      readonly guildId: string,
-      private readonly source: BoundedIterator<unknown>,
-    ) {
-      source.consume({ onValue: () => this.arm(), onEnd: (error) => this.end(error) });
+    constructor(readonly guildId: string) {
+      this.ready = bus.subscribe([topics.presenceGuild(guildId), topics.voiceGuild(guildId)]).then(
+        (source) => {
+          this.source = source as BoundedIterator<unknown>;
+          if (this.closed) return void this.source.return();
+          this.source.consume({ onValue: () => this.arm(), onEnd: (error) => this.end(error) });
+        },
+        (error: unknown) => {
+          this.close();
+          throw error;
+        },
+      );
     }
 
     private arm() {
-      if (this.timer) return;
+      if (this.timer || this.closed) return;
       this.timer = setTimeout(() => void this.tick(), intervalMs);
       this.timer.unref();
     }
@@ -50,8 +61,7 @@ export function createGuildCounts(engine: Pick<StateEngine, 'guildPresence'>, bu
 
     remove(subscriber: BoundedIterator<GuildPresence>) {
       this.subscribers.delete(subscriber);
-      if (this.subscribers.size > 0) return;
-      this.close();
+      if (this.subscribers.size === 0) this.close();
     }
 
     /** The bus ended the source (shutdown, a cut-off): every subscriber ends with it. */
@@ -60,32 +70,28 @@ export function createGuildCounts(engine: Pick<StateEngine, 'guildPresence'>, bu
       this.close();
     }
 
-    private close() {
+    close() {
+      if (this.closed) return;
+      this.closed = true;
       if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      if (hubs.get(this.guildId) === current.get(this)) hubs.delete(this.guildId);
-      void this.source.return();
+      if (hubs.get(this.guildId) === this) hubs.delete(this.guildId);
+      void this.source?.return();
     }
   }
-  const current = new WeakMap<Hub, Promise<Hub>>();
 
-  function hubOf(guildId: string): Promise<Hub> {
-    let hub = hubs.get(guildId);
-    if (!hub) {
-      hub = bus.subscribe([topics.presenceGuild(guildId), topics.voiceGuild(guildId)]).then((source) => new Hub(guildId, source as BoundedIterator<unknown>));
-      const pending = hub;
-      hubs.set(guildId, pending);
-      pending.then(
-        (made) => current.set(made, pending),
-        () => hubs.get(guildId) === pending && hubs.delete(guildId),
-      );
+  /** The guild's open hub, made when there is none (a hub its last subscriber left is closed and replaced). */
+  async function openHub(guildId: string): Promise<Hub> {
+    for (;;) {
+      let hub = hubs.get(guildId);
+      if (!hub) hubs.set(guildId, (hub = new Hub(guildId)));
+      await hub.ready;
+      if (!hub.closed) return hub;
     }
-    return hub;
   }
 
   /** The counts now, then each change of them, at most one event per interval. */
   return async function guildPresenceChanged(guildId: string): Promise<AsyncIterableIterator<GuildPresence>> {
-    const hub = await hubOf(guildId);
+    const hub = await openHub(guildId);
     const subscriber: BoundedIterator<GuildPresence> = new BoundedIterator<GuildPresence>(bufferSize, () => hub.remove(subscriber));
     hub.subscribers.add(subscriber);
     // Subscribed first, so a change from now on arms the hub's timer.
