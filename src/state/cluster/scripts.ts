@@ -81,11 +81,7 @@ export function defineSteps(client: Cluster, acks: ReplicaAcks | null = null): R
     client.defineCommand(name, { ...(typeof keys === 'number' ? { numberOfKeys: keys } : {}), lua });
     const command = (client as unknown as Record<string, Step>)[name]!;
     const run: Step = (...args) => command.apply(client, args);
-    out[name] = !acks || rest.reads ? run : async (...args) => {
-      const reply = await run(...args);
-      await acks.afterKey(client, firstKey(keys, args));
-      return reply;
-    };
+    out[name] = !acks || rest.reads ? run : acks.acknowledged(run, (args) => acks.afterKey(client, firstKey(keys, args)));
   }
   return out;
 }

@@ -73,7 +73,16 @@ export function createReplicaAcks({ replicas, timeoutMs }: ReplicaAckOptions) {
     return after(node);
   }
 
-  return { after, afterKey };
+  /** `run`, answered only once its write is on enough replicas (`wait` names the connection it went on). */
+  const acknowledged =
+    <A extends unknown[]>(run: (...args: A) => Promise<unknown>, wait: (args: A) => Promise<void>) =>
+    async (...args: A) => {
+      const reply = await run(...args);
+      await wait(args);
+      return reply;
+    };
+
+  return { after, afterKey, acknowledged };
 }
 
 export type ReplicaAcks = ReturnType<typeof createReplicaAcks>;

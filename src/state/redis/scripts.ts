@@ -96,11 +96,6 @@ export function defineScripts(client: Redis, acks: ReplicaAcks | null = null): v
   const commands = client as unknown as Record<string, (...args: Arg[]) => Promise<unknown>>;
   for (const [name, { reads }] of entries) {
     if (reads) continue;
-    const run = commands[name]!;
-    commands[name] = async (...args: Arg[]) => {
-      const reply = await run.apply(client, args);
-      await acks.after(client);
-      return reply;
-    };
+    commands[name] = acks.acknowledged(commands[name]!.bind(client), () => acks.after(client));
   }
 }
