@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import './scalars.js';
 import './presence.js';
+import './status.js';
 import './voice.js';
 import './study.js';
 import './rooms.js';

@@ -1,5 +1,6 @@
 import type { NodeLease, NodeSyncResult } from '../state/types.js';
 import { builder } from './builder.js';
+import { ActivityEnum, PlatformEnum } from './status-types.js';
 
 const NodeLeaseRef = builder.objectRef<NodeLease>('NodeLease').implement({
   description: "A gateway node's lease: its sessions close when it lapses",
@@ -28,6 +29,8 @@ const NodeSessionInput = builder.inputType('NodeSessionInput', {
     userId: t.id({ required: true }),
     guildIds: t.idList(),
     roomId: t.id(),
+    activity: t.field({ type: ActivityEnum, description: 'ACTIVE when omitted' }),
+    platform: t.field({ type: PlatformEnum }),
   }),
 });
 

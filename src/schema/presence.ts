@@ -3,6 +3,7 @@ import { BATCH_LIMIT } from '../state/batch.js';
 import { viewerOf } from '../auth/caller.js';
 import { builder } from './builder.js';
 import { ConnectionStateEnum } from './scalars.js';
+import { ActivityEnum, CustomStatusRef, PlatformEnum, UserStatusEnum } from './status-types.js';
 
 const SessionRef = builder.objectRef<Session>('Session').implement({
   description: 'One live connection of a user to a chat gateway',
@@ -13,17 +14,26 @@ const SessionRef = builder.objectRef<Session>('Session').implement({
     roomId: t.exposeID('roomId', { nullable: true }),
     nodeId: t.exposeID('nodeId', { nullable: true }),
     connectedAt: t.expose('connectedAt', { type: 'DateTime' }),
+    activity: t.expose('activity', { type: ActivityEnum }),
+    platform: t.expose('platform', { type: PlatformEnum, nullable: true }),
   }),
 });
 
-const UserConnectionRef = builder.objectRef<UserConnection>('UserConnection').implement({
+export const UserConnectionRef = builder.objectRef<UserConnection>('UserConnection').implement({
   description: 'A user is ONLINE while at least one of their sessions lives',
   fields: (t) => ({
     userId: t.exposeID('userId'),
     state: t.expose('state', { type: ConnectionStateEnum }),
     sessionCount: t.exposeInt('sessionCount'),
     roomId: t.exposeID('roomId', { nullable: true, description: 'Study room of the newest session that named one' }),
-    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true, description: 'When the user last went offline' }),
+    lastSeenAt: t.expose('lastSeenAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the user last went offline; for users viewing an invisible user, when they went invisible',
+    }),
+    status: t.expose('status', { type: UserStatusEnum, description: 'The shown status; INVISIBLE only for services' }),
+    platforms: t.expose('platforms', { type: [PlatformEnum], description: 'Platforms of the live sessions' }),
+    customStatus: t.expose('customStatus', { type: CustomStatusRef, nullable: true, description: 'Shown while the user is not OFFLINE' }),
   }),
 });
 
@@ -36,7 +46,7 @@ const GuildPresenceRef = builder.objectRef<GuildPresence>('GuildPresence').imple
   }),
 });
 
-const SessionResultRef = builder.objectRef<SessionResult>('SessionResult').implement({
+export const SessionResultRef = builder.objectRef<SessionResult>('SessionResult').implement({
   fields: (t) => ({
     changed: t.exposeBoolean('changed', { description: 'false for a retry or a no-op (unknown session)' }),
     session: t.expose('session', { type: SessionRef, nullable: true }),
@@ -65,6 +75,10 @@ const PresenceEventRef = builder.objectRef<PresenceEvent>('PresenceEvent').imple
     userId: t.exposeID('userId'),
     state: t.expose('state', { type: ConnectionStateEnum }),
     previousState: t.expose('previousState', { type: ConnectionStateEnum }),
+    status: t.expose('status', { type: UserStatusEnum, description: 'The shown status after the event; INVISIBLE only on streams of services following users' }),
+    previousStatus: t.expose('previousStatus', { type: UserStatusEnum }),
+    platforms: t.expose('platforms', { type: [PlatformEnum] }),
+    customStatus: t.expose('customStatus', { type: CustomStatusRef, nullable: true }),
     sessionCount: t.exposeInt('sessionCount'),
     guildIds: t.exposeIDList('guildIds', { description: 'Guilds this transition applies to' }),
     at: t.expose('at', { type: 'DateTime' }),
@@ -80,6 +94,8 @@ const ConnectSessionInput = builder.inputType('ConnectSessionInput', {
     guildIds: t.idList(),
     roomId: t.id(),
     nodeId: t.id({ description: 'Gateway node holding the session' }),
+    activity: t.field({ type: ActivityEnum, description: 'ACTIVE when omitted' }),
+    platform: t.field({ type: PlatformEnum, description: 'Omitted: the session adds no platform' }),
   }),
 });
 
@@ -139,11 +155,15 @@ builder.mutationFields((t) => ({
 builder.subscriptionFields((t) => ({
   presenceChanged: t.field({
     type: PresenceEventRef,
-    description: 'ONLINE/OFFLINE transitions of the given users, or as seen from a guild; one filter is required',
+    description:
+      'ONLINE/OFFLINE transitions of the given users, or as seen from a guild (an invisible user is OFFLINE there); one filter is required. By userIds alone (services) the stream is the truth, INVISIBLE included',
     args: {
       guildId: t.arg.id(),
       userIds: t.arg.idList(),
       includeSnapshot: t.arg.boolean({ description: 'First send the current presence of the users (snapshot: true), then live events, with no gap' }),
+      statusChanges: t.arg.boolean({
+        description: 'Also status changes (status, platforms, custom status) of users who stay online, as events with state = previousState = ONLINE; by default only ONLINE/OFFLINE transitions',
+      }),
     },
     // User tokens subscribe by guild; only services may follow arbitrary users.
     authScopes: (_root, { guildId }) => (guildId ? { guild: guildId } : { service: true }),

@@ -11,6 +11,9 @@ import type {
   Session,
   SessionItem,
   SessionResult,
+  SetUserStatusInput,
+  Activity,
+  UserConnection,
   StudyDayClosed,
   StudyTime,
   StudyTimeEntry,
@@ -38,6 +41,10 @@ export interface StateEngine {
   /** disconnectSession for each id, in order, as connectSessions. */
   disconnectSessions(sessionIds: readonly string[], now: number): Promise<SessionItem[]>;
   getSession(sessionId: string): Promise<Session | null>;
+  /** Sets the chosen status and (unless undefined) the custom status; publishes what viewers see change. */
+  setUserStatus(input: SetUserStatusInput, now: number): Promise<UserConnection>;
+  /** Sets a session's activity; an unknown session changes nothing (changed: false, session null). */
+  setSessionActivity(sessionId: string, activity: Activity, now: number): Promise<SessionResult>;
   /** One entry per id, in order; one round trip however many ids. */
   connectionStates(userIds: readonly string[]): Promise<ConnectionStates>;
   joinVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
@@ -54,8 +61,8 @@ export interface StateEngine {
   syncNodeSessions(nodeId: string, sessions: ConnectSessionInput[], leaseMs: number, now: number): Promise<NodeSyncResult>;
   /**
    * Closes sessions of lapsed nodes and node-less sessions older than
-   * `sessionMaxAgeMs`, and sends OFFLINE events held back by the grace period
-   * once due. Each close is atomic and publishes the usual events.
+   * `sessionMaxAgeMs`, sends OFFLINE events held back by the grace period
+   * once due, and clears custom statuses past their expiry. Each close is atomic and publishes the usual events.
    */
   reap(now: number, sessionMaxAgeMs: number): Promise<{ closed: number; offline: number }>;
   /** Presence of users (or of those online in a guild) with their versions. */

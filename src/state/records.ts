@@ -1,5 +1,6 @@
 import { MAX_DAY_SECONDS, type StudyCalendar } from './calendar.js';
 import type { StudyTime, ConnectSessionInput, Session, UserConnection, VoiceChannel, VoiceChange, VoiceStateChange } from './types.js';
+import { activityOf, platformOf, presenceView, sessionFlags, type PresenceFields } from './status.js';
 
 /** How a session is stored: short names, absent fields omitted (never null). */
 export interface SessionRecord {
@@ -10,12 +11,16 @@ export interface SessionRecord {
   t: number;
   /** per-user sequence of connects and updates; the newest room wins */
   q: number;
+  /** activity and platform flags (status.ts); absent for an active session of no known platform */
+  f?: string;
 }
 
-export type SessionContent = Pick<SessionRecord, 'g' | 'r' | 'n'>;
+export type SessionContent = Pick<SessionRecord, 'g' | 'r' | 'n' | 'f'>;
 
 export function sessionContent(input: ConnectSessionInput): SessionContent {
   const content: SessionContent = {};
+  const flags = sessionFlags(input.activity, input.platform);
+  if (flags !== '') content.f = flags;
   if (input.guildIds.length > 0) content.g = input.guildIds;
   if (input.roomId !== null) content.r = input.roomId;
   if (input.nodeId !== null) content.n = input.nodeId;
@@ -23,7 +28,7 @@ export function sessionContent(input: ConnectSessionInput): SessionContent {
 }
 
 export const sameContent = (a: SessionContent, b: SessionContent) =>
-  (a.g ?? []).join('\n') === (b.g ?? []).join('\n') && a.r === b.r && a.n === b.n;
+  (a.g ?? []).join('\n') === (b.g ?? []).join('\n') && a.r === b.r && a.n === b.n && (a.f ?? '') === (b.f ?? '');
 
 export const toSession = (sessionId: string, userId: string, rec: SessionRecord): Session => ({
   sessionId,
@@ -32,21 +37,44 @@ export const toSession = (sessionId: string, userId: string, rec: SessionRecord)
   roomId: rec.r ?? null,
   nodeId: rec.n ?? null,
   connectedAt: rec.t,
+  activity: activityOf(rec.f),
+  platform: platformOf(rec.f),
 });
 
-/** A user is ONLINE with a live session, or while their OFFLINE is held back (`pending`). */
-export const toConnection = (
-  userId: string,
-  sessionCount: number,
-  roomId: string | null,
-  lastSeenAt: number | null,
-  pending = false,
-): UserConnection => ({
+/** A user's stored presence, as connection reads decode it from either engine. */
+export interface StoredConnection extends PresenceFields {
+  roomId: string | null;
+  lastSeenAt: number | null;
+  /** What users see as lastSeenAt while the user is invisible. */
+  hiddenLastSeenAt: number | null;
+}
+
+/** A user is ONLINE with a live session, or while their OFFLINE is held back (`pending`); status as status.ts merges it. */
+export function connectionOf(userId: string, c: StoredConnection): UserConnection {
+  const view = presenceView(c);
+  return {
+    userId,
+    state: view.online ? 'ONLINE' : 'OFFLINE',
+    sessionCount: c.sessionCount,
+    roomId: c.sessionCount > 0 ? c.roomId : null,
+    lastSeenAt: c.lastSeenAt,
+    status: view.status,
+    platforms: view.platforms,
+    customStatus: view.customStatus,
+    ...(c.chosen === 'INVISIBLE' ? { hiddenLastSeenAt: c.hiddenLastSeenAt } : {}),
+  };
+}
+
+/** A user nothing is known of, or hidden from the caller: OFFLINE. */
+export const offlineConnection = (userId: string): UserConnection => ({
   userId,
-  state: sessionCount > 0 || pending ? 'ONLINE' : 'OFFLINE',
-  sessionCount,
-  roomId: sessionCount > 0 ? roomId : null,
-  lastSeenAt,
+  state: 'OFFLINE',
+  sessionCount: 0,
+  roomId: null,
+  lastSeenAt: null,
+  status: 'OFFLINE',
+  platforms: [],
+  customStatus: null,
 });
 
 /** Groups userId → channelId pairs into channels, sorted by id for stable output. */

@@ -2,6 +2,7 @@ import { nodeService } from './service/nodes.js';
 import type { StateService, StateServiceDeps } from './service/contract.js';
 import { presenceService } from './service/presence.js';
 import { roomService } from './service/rooms.js';
+import { statusService } from './service/status.js';
 import { studyService } from './service/study.js';
 import { voiceService } from './service/voice.js';
 
@@ -15,6 +16,7 @@ export function createStateService(deps: StateServiceDeps): StateService {
   const study = studyService(deps);
   return {
     ...presenceService(deps),
+    ...statusService(deps),
     ...voiceService(deps),
     ...study,
     ...roomService(deps),

@@ -3,6 +3,19 @@
 export type ConnectionState = 'ONLINE' | 'OFFLINE';
 export type VoiceChange = 'JOINED' | 'LEFT' | 'MOVED';
 export type RoomEventType = 'ALERT' | 'KICK_OUT' | 'KICK_OUT_BY_ALERT' | 'DELEGATE' | 'ROOM_OUT';
+/** What a user shows (src/state/status.ts); INVISIBLE only ever to services. */
+export type UserStatus = 'ONLINE' | 'IDLE' | 'DND' | 'INVISIBLE' | 'OFFLINE';
+/** What a user may choose; IDLE comes from their sessions' activity. */
+export type ChosenStatus = 'ONLINE' | 'DND' | 'INVISIBLE';
+export type Activity = 'ACTIVE' | 'IDLE';
+export type Platform = 'DESKTOP' | 'MOBILE' | 'WEB';
+
+export interface CustomStatus {
+  text: string | null;
+  emoji: string | null;
+  /** When it clears itself (epoch ms); null: never. */
+  expiresAt: number | null;
+}
 
 export interface Session {
   sessionId: string;
@@ -11,6 +24,8 @@ export interface Session {
   roomId: string | null;
   nodeId: string | null;
   connectedAt: number;
+  activity: Activity;
+  platform: Platform | null;
 }
 
 export interface UserConnection {
@@ -19,6 +34,12 @@ export interface UserConnection {
   sessionCount: number;
   roomId: string | null;
   lastSeenAt: number | null;
+  status: UserStatus;
+  /** Platforms of the live sessions, in enum order. */
+  platforms: Platform[];
+  customStatus: CustomStatus | null;
+  /** What users see as lastSeenAt while this user is invisible (not a schema field). */
+  hiddenLastSeenAt?: number | null;
 }
 
 /** Users' connections, and the guilds of their sessions (the last ones while offline), for visibility checks. */
@@ -76,6 +97,10 @@ export interface PresenceEvent {
   userId: string;
   state: ConnectionState;
   previousState: ConnectionState;
+  status: UserStatus;
+  previousStatus: UserStatus;
+  platforms: Platform[];
+  customStatus: CustomStatus | null;
   sessionCount: number;
   /** The guilds whose view of this user changed with this event. */
   guildIds: string[];
@@ -102,6 +127,17 @@ export interface ConnectSessionInput {
   guildIds: string[];
   roomId: string | null;
   nodeId: string | null;
+  /** ACTIVE when absent. */
+  activity?: Activity;
+  /** Unknown when absent: the session adds no platform. */
+  platform?: Platform | null;
+}
+
+export interface SetUserStatusInput {
+  userId: string;
+  status: ChosenStatus;
+  /** undefined keeps the current one, null clears it. */
+  customStatus: CustomStatus | null | undefined;
 }
 
 export interface VoiceChannelInput {
@@ -136,6 +172,9 @@ export interface PresenceSnapshotEntry {
   online: boolean;
   guildIds: string[];
   version: number;
+  status: UserStatus;
+  platforms: Platform[];
+  customStatus: CustomStatus | null;
 }
 
 /** A user's study time on one study day; `seconds` includes a running timer's time. */

@@ -22,7 +22,7 @@ function clientsFor(nodes: string): ClusterClients {
 const event = (userId: string, version: number): PresenceEvent => ({
   userId,
   state: 'ONLINE',
-  previousState: 'OFFLINE',
+  previousState: 'OFFLINE', status: 'ONLINE', previousStatus: 'OFFLINE', platforms: [], customStatus: null,
   sessionCount: 1,
   guildIds: [],
   at: 1,

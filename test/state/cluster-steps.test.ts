@@ -38,6 +38,7 @@ describe('Cluster layout', () => {
       lists.user(id, `s-${i}`),
       lists.userOnly(id),
       lists.grace(id),
+      lists.status(id),
       lists.guild(id),
       lists.index(id),
       lists.ack(id),
@@ -393,7 +394,7 @@ describe.skipIf(!seeds)('presence steps on a 3-master Redis Cluster', () => {
   it('reads sessions, voice snapshots and node leases', async () => {
     const a = await instance(uniquePrefix());
     await a.connectSession(connect('ru', 'rs', ['rg']), 1_000);
-    expect(await a.getSession('rs')).toEqual({ sessionId: 'rs', userId: 'ru', guildIds: ['rg'], roomId: null, nodeId: 'node-a', connectedAt: 1_000 });
+    expect(await a.getSession('rs')).toEqual({ sessionId: 'rs', userId: 'ru', guildIds: ['rg'], roomId: null, nodeId: 'node-a', connectedAt: 1_000, activity: 'ACTIVE', platform: null });
     expect(await a.getSession('unknown')).toBeNull();
     await a.joinVoice({ userId: 'ru', guildId: 'rg', channelId: 'rc', at: null }, 1_001);
     expect(await a.voiceSnapshot('rg')).toEqual({ version: 1, members: [['ru', 'rc']] });

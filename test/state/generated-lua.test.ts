@@ -58,8 +58,10 @@ return out`;
     const script = `${util}\n${luaPayloads()}
 local head, tail = voice_payload_parts({ type = 'MOVED', guildId = ARGV[1], channelId = 'c2', previousChannelId = false, userId = 'u1', at = '1795402800000' })
 return {
-  presence_payload({ userId = ARGV[1], state = 'ONLINE', previousState = 'OFFLINE', sessionCount = 2, guildIds = { 'g1', ARGV[1] }, at = 1795402800000, version = 7 }),
-  presence_payload({ userId = 'u1', state = 'OFFLINE', previousState = 'ONLINE', sessionCount = 0, guildIds = {}, at = 1, version = 8 }),
+  presence_payload({ userId = ARGV[1], state = 'ONLINE', previousState = 'OFFLINE', status = 'DND', previousStatus = 'OFFLINE',
+    platforms = { 'DESKTOP', 'WEB' }, customStatus = '{"text":"x","emoji":null,"expiresAt":null}', sessionCount = 2, guildIds = { 'g1', ARGV[1] }, at = 1795402800000, version = 7 }),
+  presence_payload({ userId = 'u1', state = 'OFFLINE', previousState = 'ONLINE', status = 'OFFLINE', previousStatus = 'IDLE',
+    platforms = {}, customStatus = 'null', sessionCount = 0, guildIds = {}, at = 1, version = 8 }),
   head .. 42 .. tail,
   study_payload({ userId = 'u1', day = '2026-12-03', seconds = 86400, running = false }),
   room_out_payload({ roomId = ARGV[1], userId = 'u1', at = 5 }),
@@ -67,8 +69,14 @@ return {
 }`;
     const replies = ((await redis.eval(script, 0, odd)) as string[]).map((text) => JSON.parse(text) as unknown);
     expect(replies).toEqual([
-      { userId: odd, state: 'ONLINE', previousState: 'OFFLINE', sessionCount: 2, guildIds: ['g1', odd], at: 1795402800000, version: 7, snapshot: false },
-      { userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', sessionCount: 0, guildIds: [], at: 1, version: 8, snapshot: false },
+      {
+        userId: odd, state: 'ONLINE', previousState: 'OFFLINE', status: 'DND', previousStatus: 'OFFLINE', platforms: ['DESKTOP', 'WEB'],
+        customStatus: { text: 'x', emoji: null, expiresAt: null }, sessionCount: 2, guildIds: ['g1', odd], at: 1795402800000, version: 7, snapshot: false,
+      },
+      {
+        userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', status: 'OFFLINE', previousStatus: 'IDLE', platforms: [],
+        customStatus: null, sessionCount: 0, guildIds: [], at: 1, version: 8, snapshot: false,
+      },
       { changed: true, type: 'MOVED', guildId: odd, channelId: 'c2', previousChannelId: null, userId: 'u1', at: 1795402800000, version: 42, snapshot: false },
       { userId: 'u1', day: '2026-12-03', seconds: 86400, running: false },
       { type: 'ROOM_OUT', roomId: odd, userId: 'u1', targetUserId: null, alertCount: null, message: null, at: 5 },

@@ -22,7 +22,7 @@ describe.each(engineNames)('sessions and presence contract (%s engine)', (engine
     clock.advance(5_000);
     const closeLast = await service.disconnectSession('s2');
     expect(closeLast).toMatchObject({ changed: true, session: { sessionId: 's2', userId: 'u1' } });
-    expect(closeLast.connection).toEqual({ userId: 'u1', state: 'OFFLINE', sessionCount: 0, roomId: null, lastSeenAt: clock.now() });
+    expect(closeLast.connection).toEqual({ userId: 'u1', state: 'OFFLINE', sessionCount: 0, roomId: null, lastSeenAt: clock.now(), status: 'OFFLINE', platforms: [], customStatus: null });
     expect(await service.connectionStates(['u1'])).toEqual([closeLast.connection]);
   });
 
@@ -45,7 +45,7 @@ describe.each(engineNames)('sessions and presence contract (%s engine)', (engine
     const updated = await service.connectSession({ sessionId: 's1', userId: 'u1', guildIds: ['g1'], roomId: 'r2', nodeId: 'gw-1' });
     expect(updated.changed).toBe(true);
     expect(await service.session('s1')).toEqual({
-      sessionId: 's1', userId: 'u1', guildIds: ['g1'], roomId: 'r2', nodeId: 'gw-1', connectedAt: opened,
+      sessionId: 's1', userId: 'u1', guildIds: ['g1'], roomId: 'r2', nodeId: 'gw-1', connectedAt: opened, activity: 'ACTIVE', platform: null,
     });
     expect(await service.session('nope')).toBeNull();
   });
@@ -92,8 +92,8 @@ describe.each(engineNames)('sessions and presence contract (%s engine)', (engine
     await service.disconnectSession('s2');
     const got = await events.take(2);
     expect(got).toEqual<PresenceEvent[]>([
-      { userId: 'u1', state: 'ONLINE', previousState: 'OFFLINE', sessionCount: 1, guildIds: ['g1'], at: clock.now() - 10, version: 1, snapshot: false },
-      { userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', sessionCount: 0, guildIds: ['g1'], at: clock.now(), version: 2, snapshot: false },
+      { userId: 'u1', state: 'ONLINE', previousState: 'OFFLINE', status: 'ONLINE', previousStatus: 'OFFLINE', platforms: [], customStatus: null, sessionCount: 1, guildIds: ['g1'], at: clock.now() - 10, version: 1, snapshot: false },
+      { userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', status: 'OFFLINE', previousStatus: 'ONLINE', platforms: [], customStatus: null, sessionCount: 0, guildIds: ['g1'], at: clock.now(), version: 2, snapshot: false },
     ]);
     expect(await events.settle()).toHaveLength(2);
   });
@@ -142,7 +142,7 @@ describe.each(engineNames)('sessions and presence contract (%s engine)', (engine
     clock.advance(1_100);
     if (engine !== 'memory') await sleep(1_100); // Redis expires keys on its own clock
     expect(await service.connectionStates(['u1'])).toEqual([
-      { userId: 'u1', state: 'OFFLINE', sessionCount: 0, roomId: null, lastSeenAt: null },
+      { userId: 'u1', state: 'OFFLINE', sessionCount: 0, roomId: null, lastSeenAt: null, status: 'OFFLINE', platforms: [], customStatus: null },
     ]);
   });
 

@@ -10,14 +10,20 @@ describe('session record codec (Redis)', () => {
   it('gives back every record it stored, absent fields absent', () => {
     fc.assert(
       fc.property(
-        fc.record({ n: fc.option(id, { nil: undefined }), r: fc.option(id, { nil: undefined }), g: fc.option(fc.array(id, { minLength: 1, maxLength: 5 }), { nil: undefined }) }),
+        fc.record({
+          n: fc.option(id, { nil: undefined }),
+          r: fc.option(id, { nil: undefined }),
+          g: fc.option(fc.array(id, { minLength: 1, maxLength: 5 }), { nil: undefined }),
+          f: fc.option(fc.constantFrom('i', 'd', 'im', 'w'), { nil: undefined }),
+        }),
         fc.nat(),
         fc.nat(),
         (content, q, t) => {
           const expected: SessionRecord = { q, t };
-          for (const k of ['n', 'r', 'g'] as const) if (content[k] !== undefined) Object.assign(expected, { [k]: content[k] });
-          // The scripts store 'q\nt\n' + the content they were sent.
-          expect(decodeRecord(`${q}\n${t}\n${encodeContent(content)}`)).toEqual(expected);
+          for (const k of ['n', 'r', 'g', 'f'] as const) if (content[k] !== undefined) Object.assign(expected, { [k]: content[k] });
+          // The scripts store 'q\ntF' + the content after its flags field (encode_session).
+          const [flags, ...rest] = encodeContent(content).split('\n');
+          expect(decodeRecord(`${q}\n${t}${flags}\n${rest.join('\n')}`)).toEqual(expected);
         },
       ),
       { numRuns: 500 },
@@ -25,7 +31,7 @@ describe('session record codec (Redis)', () => {
   });
 
   it('keeps a session with typical ids short enough for a listpack hash (64 bytes)', () => {
-    const content = encodeContent({ n: 'gateway-17', g: ['guild-4821', 'guild-90210'] });
-    expect(Buffer.byteLength(`12\n1795462600978\n${content}`)).toBeLessThanOrEqual(64);
+    const [flags, ...rest] = encodeContent({ n: 'gateway-17', g: ['guild-4821', 'guild-90210'], f: 'im' }).split('\n');
+    expect(Buffer.byteLength(`12\n1795462600978${flags}\n${rest.join('\n')}`)).toBeLessThanOrEqual(64);
   });
 });

@@ -4,6 +4,7 @@ import { guard } from '../redis/context.js';
 import { NEEDS_CALENDAR } from '../redis/calendar-args.js';
 import type { ConnectSessionInput, SessionItem } from '../types.js';
 import { decodeOps, type ClusterContext, type Op } from './context.js';
+import { SESSION_OPS_FROM } from './sessions.js';
 import { partitionOf } from './keys.js';
 import { sessionStepParts, type ClusterSessions } from './sessions.js';
 
@@ -22,7 +23,7 @@ export function clusterBatchSessions(ctx: ClusterContext, sessions: ClusterSessi
   /** Each user's pending ops from the last of their replies (a user step returns every op not yet acknowledged). */
   function opsOf(userIds: readonly string[], replies: readonly unknown[]): Map<string, Op[]> {
     const out = new Map<string, Op[]>();
-    replies.forEach((reply, i) => out.set(userIds[i]!, decodeOps(reply as unknown[], 6)));
+    replies.forEach((reply, i) => out.set(userIds[i]!, decodeOps(reply as unknown[], SESSION_OPS_FROM)));
     return out;
   }
 

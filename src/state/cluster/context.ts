@@ -1,8 +1,7 @@
 import type { Cluster } from 'ioredis';
 import type { EngineOptions } from '../engine.js';
-import { toConnection } from '../records.js';
 import { createCalendarArgs } from '../redis/calendar-args.js';
-import { num } from '../redis/context.js';
+import { decodeConnection } from '../redis/session-codec.js';
 import { createClusterKeys, groupByPartition, partitionOf, type ClusterKeys } from './keys.js';
 import { defineSteps, type Step } from './scripts.js';
 import { BATCH_CHUNK, batchArgs, inChunks, type BatchItem } from '../lua-batch.js';
@@ -63,6 +62,8 @@ export function stepKeys(keys: ClusterKeys) {
         channels: own(userId),
       };
     },
+    /** A user's chosen or custom status, or its expiry. */
+    status: (userId: string): StepTargets => ({ keys: [...userOnly(userId), keys.statusExpiry(partitionOf(userId))], channels: [keys.channels.presenceUser(userId)] }),
     /** A held-back OFFLINE falling due. */
     grace: (userId: string): StepTargets => ({ keys: [...userOnly(userId), keys.pendingOffline(partitionOf(userId))], channels: own(userId) }),
     /** A guild's derived step, publishing presence and voice. */
@@ -219,10 +220,10 @@ export function createClusterContext(options: ClusterStateOptions) {
       return (await userStep(userId, opsFrom, () => step(...counted(all), ...args(cal)))).reply;
     });
 
-  /** A sessions user step's reply fields (open-session.lua, close-session.lua) as a connection. */
+  /** A sessions user step's reply fields (status, record, connection_record; open-session.lua, close-session.lua) as a connection. */
   const connectionOf = (userId: string, reply: unknown[]) => {
-    const [status, record, count, room, last, pending] = reply as [string, string | null, number, string | null, string | null, number];
-    return { status, record, connection: toConnection(userId, Number(count), room, num(last), pending === 1) };
+    const [status, record, connection] = reply as [string, string | null, string | null];
+    return { status, record, connection: connection === null ? null : decodeConnection(userId, connection) };
   };
 
   return {

@@ -70,6 +70,8 @@ export function createClusterKeys(prefix: string) {
     unleased: (partition: number) => `${ofPartition(partition)}:unleased`,
     /** ZSET: userId → when their held-back OFFLINE is due. */
     pendingOffline: (partition: number) => `${ofPartition(partition)}:pending`,
+    /** ZSET: userId → when their custom status expires. */
+    statusExpiry: (partition: number) => `${ofPartition(partition)}:csx`,
     /** STRING: user-side tombstone of a closed session, so a connect whose claim raced the close opens nothing. */
     userTombstone: (userId: string, sessionId: string) => `${inPartition(userId)}:ut:${sessionId}`,
     /** HASH: sessionId → userId, in the session id's partition. */

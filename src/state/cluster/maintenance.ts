@@ -13,7 +13,7 @@ import type { clusterSessions } from './sessions.js';
  * pass cut short is finished by the next one, on any instance.
  */
 export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typeof clusterSessions>) {
-  const { client, keys, lists, steps, options, repairDelayMs, timerUserStep, applyPending, studyRetention } = ctx;
+  const { client, keys, lists, steps, options, repairDelayMs, userStep, timerUserStep, applyPending, studyRetention } = ctx;
   const closeAll = (members: string[][], now: number) =>
     Promise.all(members.map(([userId, sessionId]) => sessions.closeOwnedSession(userId!, sessionId!, now)));
 
@@ -53,6 +53,12 @@ export function clusterMaintenance(ctx: ClusterContext, sessions: ReturnType<typ
             ]);
             return reply[0] === 1 ? 1 : 0;
           }),
+        );
+        const expiring = await Promise.all(partitions.map((p) => client.zrangebyscore(keys.statusExpiry(p), '-inf', now, 'LIMIT', 0, budget)));
+        await Promise.all(
+          expiring.flat().slice(0, budget).map((userId) =>
+            userStep(userId, 1, () => steps.expireStatusStep(...lists.status(userId).keys, userId, now, now + repairDelayMs, keys.channels.presenceUser(userId))),
+          ),
         );
         return { closed, offline: expired.reduce<number>((a, b) => a + b, 0) };
       }),

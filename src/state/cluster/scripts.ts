@@ -18,6 +18,9 @@ const steps = {
   joinVoiceStep: { file: 'join-voice.lua', keys: 3 },
   leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },
   releaseNode: { file: 'release-node.lua', keys: 1 },
+  setStatusStep: { file: 'set-user-status.lua', keys: 4 },
+  setActivityStep: { file: 'set-session-activity.lua', keys: 3 },
+  expireStatusStep: { file: 'expire-status.lua', keys: 4 },
   // One key and no key built in Lua: the single-Redis scripts serve as they are.
   heartbeatStep: { file: '../../redis/lua/heartbeat.lua', keys: 1 },
   releaseLock: { file: '../../redis/lua/release-lock.lua', keys: 1 },
@@ -52,6 +55,7 @@ export type StepName = keyof typeof steps;
 const LIBRARY = [
   '../redis/lua/lib/util.lua',
   '../redis/lua/lib/calendar.lua',
+  '../redis/lua/lib/status.lua',
   '../redis/lua/lib/session-records.lua',
   './lua/lib/outbox.lua',
   './lua/lib/study.lua',

@@ -1,17 +1,21 @@
 import { badInput } from '../../errors.js';
-import { sessionContent, toConnection, toSession } from '../records.js';
-import type { ConnectionStates, ConnectSessionInput, PresenceSnapshotEntry, Session, SessionResult, UserConnection } from '../types.js';
-import { guard, lines, num } from '../redis/context.js';
-import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from '../redis/session-codec.js';
+import { sessionContent, toSession } from '../records.js';
+import type { Activity, ConnectionStates, ConnectSessionInput, PresenceSnapshotEntry, Session, SessionResult, SetUserStatusInput, UserConnection } from '../types.js';
+import { guard, lines } from '../redis/context.js';
+import { decodeConnection, decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from '../redis/session-codec.js';
+import { customStatusArgs } from '../status-args.js';
 import type { ClusterContext } from './context.js';
 import { groupByPartition, partitionOf } from './keys.js';
+
+/** Where a sessions user step's pending ops start in its reply (after status, record, connection_record). */
+export const SESSION_OPS_FROM = 3;
 
 /**
  * The session steps' arguments and replies, shared by the single calls
  * (clusterSessions) and batch ingest (batch-sessions.ts).
  */
 export function sessionStepParts(ctx: ClusterContext) {
-  const { client, options, keys, repairDelayMs, connectionOf, studyRetention } = ctx;
+  const { options, keys, steps, repairDelayMs, connectionOf, studyRetention } = ctx;
   const channelOf = (userId: string) => keys.channels.presenceUser(userId);
   return {
     /** open-session.lua's ARGV. */
@@ -39,13 +43,13 @@ export function sessionStepParts(ctx: ClusterContext) {
     /** A disconnect's result from close-session.lua's reply. */
     closed(userId: string, sessionId: string, reply: unknown[]): SessionResult {
       const { status, record, connection } = connectionOf(userId, reply);
-      if (status !== 'CLOSED' || record === null) return { changed: false, session: null, connection: null };
+      if (status !== 'CLOSED' || record === null || connection === null) return { changed: false, session: null, connection: null };
       return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection };
     },
     /** A CONNECT for a closed session (tombstone) opens nothing: the user's connection as it is. */
     async tombstoned(userId: string): Promise<SessionResult> {
-      const [count, room, last, pend] = await client.hmget(keys.user(userId), 'n', 'room', 'last', 'pend');
-      return { changed: false, session: null, connection: toConnection(userId, Number(count ?? 0), room ?? null, num(last), pend !== null) };
+      const record = (await steps.readConnections(1, keys.user(userId))) as string;
+      return { changed: false, session: null, connection: decodeConnection(userId, record) };
     },
   };
 }
@@ -57,7 +61,7 @@ export function sessionStepParts(ctx: ClusterContext) {
  * per guild and for the index, which apply the user's outbox.
  */
 export function clusterSessions(ctx: ClusterContext) {
-  const { client, options, keys, lists, steps, userStep, timerUserStep, counted } = ctx;
+  const { client, options, keys, lists, steps, userStep, timerUserStep, counted, repairDelayMs } = ctx;
   const { tombstoneSeconds, defaultLeaseMs } = options;
   const { openArgs, closeArgs, opened, closed, tombstoned } = sessionStepParts(ctx);
   const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).keys;
@@ -65,7 +69,7 @@ export function clusterSessions(ctx: ClusterContext) {
   /** Closes a session for its owner (known from the index or a node's list); the tombstone is set first. */
   async function close(userId: string, sessionId: string, now: number): Promise<SessionResult> {
     // The last close stops the study timer.
-    const reply = await timerUserStep(userId, now, 6, steps.closeSessionStep, userStepKeys(userId, sessionId), (cal) => closeArgs(userId, sessionId, now, cal));
+    const reply = await timerUserStep(userId, now, SESSION_OPS_FROM, steps.closeSessionStep, userStepKeys(userId, sessionId), (cal) => closeArgs(userId, sessionId, now, cal));
     return closed(userId, sessionId, reply);
   }
 
@@ -80,7 +84,7 @@ export function clusterSessions(ctx: ClusterContext) {
         ]);
         if (claim === 'OWNED') throw badInput(`session ${sessionId} belongs to another user`);
         if (claim === 'TOMB') return tombstoned(userId);
-        const { reply } = await userStep(userId, 6, () => steps.openSessionStep(...userStepKeys(userId, sessionId), ...openArgs(input, now)));
+        const { reply } = await userStep(userId, SESSION_OPS_FROM, () => steps.openSessionStep(...userStepKeys(userId, sessionId), ...openArgs(input, now)));
         return opened(userId, sessionId, reply);
       }),
 
@@ -142,6 +146,27 @@ export function clusterSessions(ctx: ClusterContext) {
           const entry = byUser.get(id)!;
           return view ? { ...entry, online: true, version: Number(view[id]) } : entry;
         });
+      }),
+
+    setUserStatus: (input: SetUserStatusInput, now: number): Promise<UserConnection> =>
+      guard(async () => {
+        const { userId } = input;
+        const { reply } = await userStep(userId, 1, () =>
+          steps.setStatusStep(...lists.status(userId).keys, userId, input.status, ...customStatusArgs(input.customStatus), now, now + repairDelayMs, keys.channels.presenceUser(userId), options.presenceRetentionSeconds),
+        );
+        return decodeConnection(userId, reply[0] as string);
+      }),
+
+    setSessionActivity: (sessionId: string, activity: Activity, now: number): Promise<SessionResult> =>
+      guard(async () => {
+        const userId = await client.hget(keys.sessionIndex(sessionId), sessionId);
+        if (userId === null) return { changed: false, session: null, connection: null };
+        const { reply } = await userStep(userId, 3, () =>
+          steps.setActivityStep(...lists.userOnly(userId).keys, userId, sessionId, activity === 'IDLE' ? 'i' : '', now, now + repairDelayMs, keys.channels.presenceUser(userId)),
+        );
+        const [changed, record, connection] = reply as [number, string | null, string];
+        if (changed === -1 || record === null) return { changed: false, session: null, connection: null };
+        return { changed: changed === 1, session: toSession(sessionId, userId, decodeRecord(record)), connection: decodeConnection(userId, connection) };
       }),
 
     /** Users online in a guild, as its view says. */

@@ -6,6 +6,7 @@ import { sessionSteps } from './sessions-steps.js';
 import { memorySessions } from './sessions.js';
 import { createMemoryStore, type MemoryEngineOptions } from './store.js';
 import { memoryStudy } from './study.js';
+import { memoryStatus } from './status.js';
 import { memoryVoice } from './voice.js';
 
 export type { MemoryEngineOptions };
@@ -24,6 +25,7 @@ export function createMemoryEngine(options: MemoryEngineOptions): StateEngine {
     // Item after item: each is atomic here as a single call is.
     connectSessions: (inputs, now) => eachItem(inputs, (input) => sessions.connectSession(input, now)),
     disconnectSessions: (sessionIds, now) => eachItem(sessionIds, (id) => sessions.disconnectSession(id, now)),
+    ...memoryStatus(store, steps),
     ...memoryVoice(store),
     ...memoryNodes(store, steps),
     ...memoryStudy(store),
@@ -31,7 +33,7 @@ export function createMemoryEngine(options: MemoryEngineOptions): StateEngine {
     async ping() {},
     async close() {
       clearInterval(store.sweep);
-      for (const map of [store.users, store.sessionOwners, store.tombstones, store.voice, store.voiceVersions, store.guildOnline, store.nodes, store.nodeSessions, store.unleased, store.pending, store.totals, store.timers, store.closedDays]) {
+      for (const map of [store.users, store.sessionOwners, store.tombstones, store.voice, store.voiceVersions, store.guildOnline, store.nodes, store.nodeSessions, store.unleased, store.pending, store.statusExpiry, store.totals, store.timers, store.closedDays]) {
         map.clear();
       }
     },

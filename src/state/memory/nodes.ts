@@ -1,11 +1,12 @@
 import { sessionContent } from '../records.js';
 import type { StateEngine } from '../engine.js';
-import type { MemoryStore } from './store.js';
+import { fieldsOf, type MemoryStore } from './store.js';
+import { presenceView } from '../status.js';
 import type { SessionSteps } from './sessions-steps.js';
 
 /** Gateway leases, node resync, reaping; the lock is always free in one process. */
 export function memoryNodes(
-  { nodes, nodeSessions, unleased, pending, liveUser, goOffline }: MemoryStore,
+  { nodes, nodeSessions, unleased, pending, statusExpiry, liveUser, goOffline, publishChanges }: MemoryStore,
   { openSession, closeSession }: SessionSteps,
 ): Pick<
   StateEngine,
@@ -67,8 +68,18 @@ export function memoryNodes(
         pending.delete(userId);
         const user = liveUser(userId);
         if (!user || user.pendingSince === null || user.sessions.size > 0) continue;
-        goOffline(userId, user, user.pendingSince, user.guildIds, now);
+        goOffline(userId, user, user.pendingSince, presenceView(fieldsOf(user)), now);
         offline += 1;
+      }
+      for (const [userId, due] of [...statusExpiry]) {
+        if (due > now) continue;
+        statusExpiry.delete(userId);
+        const user = liveUser(userId);
+        const at = user?.customStatus?.expiresAt;
+        if (!user || at === undefined || at === null || at > now) continue;
+        const before = presenceView(fieldsOf(user));
+        user.customStatus = null;
+        publishChanges(userId, user, before, now);
       }
       return { closed, offline };
     },

@@ -1,8 +1,9 @@
-import { sameContent, toConnection, type SessionContent, type SessionRecord } from '../records.js';
-import { missingFrom, addTo, removeFrom, summarize, type MemoryStore, type UserRecord } from './store.js';
+import { connectionOf as toConnection, sameContent, type SessionContent, type SessionRecord } from '../records.js';
+import { presenceView } from '../status.js';
+import { missingFrom, addTo, removeFrom, summarize, fieldsOf, type MemoryStore, type UserRecord } from './store.js';
 
 /** Opening and closing sessions, shared by connects, disconnects, node sync and reaping (see lua/lib/sessions.lua). */
-export function sessionSteps({ sessionOwners, tombstones, guildOnline, nodes, nodeSessions, unleased, pending, liveUser, userFor, tombstoned, publishPresence, publishRoomOut, goOffline, graceMs, tombstoneSeconds, defaultLeaseMs }: MemoryStore) {
+export function sessionSteps({ sessionOwners, tombstones, nodes, nodeSessions, unleased, pending, liveUser, userFor, tombstoned, publishChanges, publishRoomOut, goOffline, graceMs, tombstoneSeconds, defaultLeaseMs }: MemoryStore) {
   /** Opens or updates a session; see open_session in lua/lib/sessions.lua. */
   function openSession(userId: string, sessionId: string, content: SessionContent, now: number) {
     if (tombstoned(sessionId)) return { status: 'TOMB' as const };
@@ -11,7 +12,7 @@ export function sessionSteps({ sessionOwners, tombstones, guildOnline, nodes, no
     const user = userFor(userId);
     const before = summarize(user.sessions);
     const wasPending = before.count === 0 && user.pendingSince !== null;
-    const beforeGuilds = wasPending ? new Set(user.guildIds) : before.guilds;
+    const beforeView = presenceView(fieldsOf(user));
     const old = user.sessions.get(sessionId);
     if (old && sameContent(old, content)) return { status: 'SAME' as const, user, record: old, after: before };
 
@@ -35,12 +36,8 @@ export function sessionSteps({ sessionOwners, tombstones, guildOnline, nodes, no
     }
     const after = summarize(user.sessions);
     user.guildIds = [...after.guilds].sort();
-    const added = missingFrom(after.guilds, beforeGuilds);
-    const removed = missingFrom(beforeGuilds, after.guilds);
-    for (const g of added) addTo(guildOnline, g, userId);
-    for (const g of removed) removeFrom(guildOnline, g, userId);
-    publishPresence(userId, user, 'ONLINE', after.count, added, now, before.count === 0 && !wasPending);
-    publishPresence(userId, user, 'OFFLINE', after.count, removed, now, false);
+    user.code = after.code;
+    publishChanges(userId, user, beforeView, now);
     for (const roomId of missingFrom(before.rooms, after.rooms)) publishRoomOut(roomId, userId, now);
     return { status: 'CHANGED' as const, user, record, after };
   }
@@ -56,30 +53,31 @@ export function sessionSteps({ sessionOwners, tombstones, guildOnline, nodes, no
     if (!user || !record) return null;
 
     const before = summarize(user.sessions);
+    const beforeView = presenceView(fieldsOf(user));
     user.sessions.delete(sessionId);
     if (record.n !== undefined) removeFrom(nodeSessions, record.n, sessionId);
     else unleased.delete(sessionId);
     const after = summarize(user.sessions);
-    if (after.count > 0) user.guildIds = [...after.guilds].sort();
+    if (after.count > 0) {
+      user.guildIds = [...after.guilds].sort();
+      user.code = after.code;
+    }
     for (const roomId of missingFrom(before.rooms, after.rooms)) publishRoomOut(roomId, userId, now);
 
     if (after.count > 0) {
-      const removed = missingFrom(before.guilds, after.guilds);
-      for (const g of removed) removeFrom(guildOnline, g, userId);
-      publishPresence(userId, user, 'OFFLINE', after.count, removed, now, false);
+      publishChanges(userId, user, beforeView, now);
     } else if (graceMs > 0) {
+      // Held back: the user shows what their last session showed until then.
       user.pendingSince = now;
       pending.set(userId, now + graceMs);
     } else {
-      goOffline(userId, user, now, [...before.guilds].sort(), now);
+      goOffline(userId, user, now, beforeView, now);
     }
     return { userId, user, record, after };
   }
 
-  const connectionOf = (userId: string, user: UserRecord) => {
-    const s = summarize(user.sessions);
-    return toConnection(userId, s.count, s.room, user.lastSeenAt, user.pendingSince !== null);
-  };
+  const connectionOf = (userId: string, user: UserRecord) =>
+    toConnection(userId, { ...fieldsOf(user), roomId: summarize(user.sessions).room, lastSeenAt: user.lastSeenAt, hiddenLastSeenAt: user.hiddenLastSeenAt });
 
   return { openSession, closeSession, connectionOf };
 }

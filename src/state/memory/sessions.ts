@@ -1,5 +1,7 @@
 import { badInput } from '../../errors.js';
-import { sessionContent, toConnection, toSession } from '../records.js';
+import { offlineConnection, sessionContent, toSession } from '../records.js';
+import { presenceView } from '../status.js';
+import { fieldsOf } from './store.js';
 import type { StateEngine } from '../engine.js';
 import type { MemoryStore } from './store.js';
 import type { SessionSteps } from './sessions-steps.js';
@@ -18,7 +20,7 @@ export function memorySessions(
       if (opened.status === 'OWNED') throw badInput(`session ${input.sessionId} belongs to another user`);
       if (opened.status === 'TOMB') {
         const user = liveUser(input.userId);
-        return { changed: false, session: null, connection: user ? connectionOf(input.userId, user) : toConnection(input.userId, 0, null, null) };
+        return { changed: false, session: null, connection: user ? connectionOf(input.userId, user) : offlineConnection(input.userId) };
       }
       return {
         changed: opened.status === 'CHANGED',
@@ -46,7 +48,7 @@ export function memorySessions(
     async connectionStates(userIds) {
       const users = userIds.map(liveUser);
       return {
-        connections: userIds.map((userId, i) => (users[i] ? connectionOf(userId, users[i]) : toConnection(userId, 0, null, null))),
+        connections: userIds.map((userId, i) => (users[i] ? connectionOf(userId, users[i]) : offlineConnection(userId))),
         guildIdsOf: (i) => users[i]?.guildIds ?? [],
       };
     },
@@ -55,13 +57,16 @@ export function memorySessions(
       const ids = 'guildId' in target ? [...(guildOnline.get(target.guildId) ?? [])] : target.userIds;
       return ids.map((userId) => {
         const user = liveUser(userId);
-        const count = user?.sessions.size ?? 0;
+        const view = user ? presenceView(fieldsOf(user)) : null;
         return {
           userId,
-          sessionCount: count,
-          online: count > 0 || (user?.pendingSince ?? null) !== null,
+          sessionCount: user?.sessions.size ?? 0,
+          online: view?.online ?? false,
           guildIds: user?.guildIds ?? [],
           version: user?.version ?? 0,
+          status: view?.status ?? 'OFFLINE',
+          platforms: view?.platforms ?? [],
+          customStatus: view?.customStatus ?? null,
         };
       });
     },

@@ -2,7 +2,8 @@ import type { Clock } from '../../clock.js';
 import { topics, type StateBus } from '../topics.js';
 import type { EngineOptions } from '../engine.js';
 import { liveStudyTime, voiceChange, type SessionRecord } from '../records.js';
-import type { ConnectionState, StudyDayClosed, StudyTime, VoiceChange } from '../types.js';
+import type { ChosenStatus, CustomStatus, StudyDayClosed, StudyTime, VoiceChange } from '../types.js';
+import { activityCode, presenceChanges, presenceView, type PresenceFields, type PresenceView } from '../status.js';
 import { MAX_DAY_SECONDS } from '../calendar.js';
 
 export interface UserRecord {
@@ -20,17 +21,34 @@ export interface UserRecord {
   version: number;
   /** Offline records are dropped after this time (epoch ms); null while live. */
   expiresAt: number | null;
+  /** The sessions' activity code (status.ts); kept while an OFFLINE is held back. */
+  code: string;
+  chosen: ChosenStatus;
+  customStatus: CustomStatus | null;
+  /** lastSeenAt as users see it while invisible. */
+  hiddenLastSeenAt: number | null;
 }
+
+/** The fields status.ts reads, as lua/lib/status.lua reads them from the user hash. */
+export const fieldsOf = (user: UserRecord): PresenceFields => ({
+  sessionCount: user.sessions.size,
+  pending: user.pendingSince !== null,
+  code: user.code,
+  chosen: user.chosen,
+  customStatus: user.customStatus,
+  guildIds: user.guildIds,
+});
 
 interface Summary {
   count: number;
   guilds: Set<string>;
   rooms: Set<string>;
   room: string | null;
+  code: string;
 }
 
 export function summarize(sessions: Map<string, SessionRecord>): Summary {
-  const s: Summary = { count: 0, guilds: new Set(), rooms: new Set(), room: null };
+  const s: Summary = { count: 0, guilds: new Set(), rooms: new Set(), room: null, code: activityCode([...sessions.values()].map((r) => r.f)) };
   let roomSeq = -1;
   for (const rec of sessions.values()) {
     s.count += 1;
@@ -86,6 +104,7 @@ export function createMemoryStore({
   const nodeSessions = new Map<string, Set<string>>();
   const unleased = new Map<string, number>(); // sessionId → connectedAt
   const pending = new Map<string, number>(); // userId → OFFLINE due
+  const statusExpiry = new Map<string, number>(); // userId → when their custom status expires
   const totals = new Map<string, Map<string, number>>(); // day → userId → seconds
   const timers = new Map<string, number>(); // userId → running timer's start
   const closedDays = new Map<string, StudyDayClosed>();
@@ -116,6 +135,10 @@ export function createMemoryStore({
         pendingSince: null,
         version: 0,
         expiresAt: null,
+        code: 'a',
+        chosen: 'ONLINE',
+        customStatus: null,
+        hiddenLastSeenAt: null,
       };
       users.set(userId, user);
     }
@@ -134,29 +157,32 @@ export function createMemoryStore({
   }, 60_000);
   sweep.unref();
 
-  function publishPresence(
-    userId: string,
-    user: UserRecord,
-    state: ConnectionState,
-    count: number,
-    guildIds: string[],
-    at: number,
-    userChanged: boolean,
-  ) {
-    if (guildIds.length === 0 && !userChanged) return;
-    user.version += 1;
-    const event = {
-      userId,
-      state,
-      previousState: state === 'ONLINE' ? 'OFFLINE' : 'ONLINE',
-      sessionCount: count,
-      guildIds,
-      at,
-      version: user.version,
-      snapshot: false,
-    } as const;
-    if (userChanged) void publish(topics.presenceUser(userId), event);
-    for (const g of guildIds) void publish(topics.presenceGuild(g), event);
+  /** Publishes the events from view `before` to the user's view now, keeping the guilds' online sets (publish_changes in lua/lib/events.lua). */
+  function publishChanges(userId: string, user: UserRecord, before: PresenceView, at: number) {
+    for (const c of presenceChanges(before, presenceView(fieldsOf(user)))) {
+      user.version += 1;
+      const event = {
+        userId,
+        state: c.state,
+        previousState: c.previousState,
+        status: c.status,
+        previousStatus: c.previousStatus,
+        platforms: c.platforms,
+        customStatus: c.customStatus,
+        sessionCount: c.sessionCount,
+        guildIds: c.guildIds,
+        at,
+        version: user.version,
+        snapshot: false,
+      } as const;
+      if (c.user) void publish(topics.presenceUser(userId), event);
+      if (c.onlyUser) continue;
+      for (const g of c.guildIds) {
+        if (c.previousState === 'OFFLINE') addTo(guildOnline, g, userId);
+        else if (c.state === 'OFFLINE') removeFrom(guildOnline, g, userId);
+        void publish(topics.presenceGuild(g), event);
+      }
+    }
   }
 
   function publishVoice(type: VoiceChange, guildId: string, channelId: string, previous: string | null, userId: string, at: number) {
@@ -205,16 +231,15 @@ export function createMemoryStore({
     }
   }
 
-  /** Voice ends, the timer stops at `at`, the guilds stop seeing the user, OFFLINE, the retention clock. */
-  function goOffline(userId: string, user: UserRecord, at: number, guilds: string[], now: number) {
+  /** Voice ends, the timer stops at `at`, the guilds stop seeing the user, OFFLINE, the retention clock. `before`: the user's view while still online. */
+  function goOffline(userId: string, user: UserRecord, at: number, before: PresenceView, now: number) {
     endVoice(userId, user, at);
     settleTimer(userId, at, now, false);
-    for (const g of guilds) removeFrom(guildOnline, g, userId);
     user.lastSeenAt = at;
     user.pendingSince = null;
     pending.delete(userId);
     user.expiresAt = now + retentionMs;
-    publishPresence(userId, user, 'OFFLINE', 0, guilds, at, true);
+    publishChanges(userId, user, before, at);
   }
 
   return {
@@ -228,6 +253,7 @@ export function createMemoryStore({
     nodeSessions,
     unleased,
     pending,
+    statusExpiry,
     totals,
     timers,
     closedDays,
@@ -238,7 +264,7 @@ export function createMemoryStore({
     userFor,
     tombstoned,
     sweep,
-    publishPresence,
+    publishChanges,
     publishVoice,
     publishRoomOut,
     endVoice,

@@ -31,6 +31,8 @@ export function createKeys(prefix: string) {
     unleasedSessions: () => key(n.unleasedSessions),
     /** ZSET: userId → when their held-back OFFLINE is due (PRESENCE_GRACE_MS). */
     pendingOffline: () => key(n.pendingOffline),
+    /** ZSET: userId → when their custom status expires. */
+    statusExpiry: () => key(n.statusExpiry),
     /** STRING: a maintenance lock, held by one instance per sweep. */
     lock: (name: string) => key(n.lock, name),
     /** HASH: userId → seconds studied on the day. */

@@ -25,6 +25,7 @@ export const keyNames = {
   nodeSessions: { lua: 'node_bucket_key', pieces: ['node:{', id(0), '}:sessions:', id(1)] },
   unleasedSessions: { lua: 'UNLEASED', pieces: ['sessions:unleased'] },
   pendingOffline: { lua: 'PENDING', pieces: ['presence:pending'] },
+  statusExpiry: { lua: 'EXPIRING', pieces: ['presence:status-expiry'] },
   lock: { lua: 'lock_key', pieces: ['lock:', id(0)] },
   studyTotals: { lua: 'totals_key', pieces: ['study:{', id(0), '}:totals'] },
   studyMembers: { lua: 'members_key', pieces: ['study:{', id(0), '}:users'] },

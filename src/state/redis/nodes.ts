@@ -44,6 +44,7 @@ export function redisNodes({ client, keyPrefix, keys, ctxArgs, calendarForAllTim
             keys.nodes(),
             keys.unleasedSessions(),
             keys.pendingOffline(),
+            keys.statusExpiry(),
             keyPrefix,
             ...ctxArgs(now, cal),
             sessionMaxAgeMs,

@@ -8,7 +8,8 @@ import type { PresenceEvent, RoomEvent, StudyDayClosed, StudyTimeEvent, VoiceSta
  * ties each shape to its TypeScript type, so a field added to the type and
  * not here fails to compile.
  */
-type Field = 'string' | 'number' | 'boolean' | 'strings' | 'string|null' | { const: string | number | boolean | null };
+/** 'json': the script passes the value's JSON text as it is (a stored custom status, or 'null'). */
+type Field = 'string' | 'number' | 'boolean' | 'strings' | 'string|null' | 'json' | { const: string | number | boolean | null };
 type Shape<T> = { [K in keyof T]-?: Field };
 
 export const payloadShapes = {
@@ -16,6 +17,10 @@ export const payloadShapes = {
     userId: 'string',
     state: 'string',
     previousState: 'string',
+    status: 'string',
+    previousStatus: 'string',
+    platforms: 'strings',
+    customStatus: 'json',
     sessionCount: 'number',
     guildIds: 'strings',
     at: 'number',
@@ -62,6 +67,8 @@ function valueOf(name: string, field: Exclude<Field, { const: unknown }>): strin
       return `json_array(${v})`;
     case 'string|null':
       return `json_or_null(${v})`;
+    case 'json':
+      return v;
   }
 }
 

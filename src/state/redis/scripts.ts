@@ -21,7 +21,9 @@ const scripts = {
   closeStudyDay: { file: 'close-study-day.lua', keys: 3 },
   studyReport: { file: 'study-report.lua', keys: 2, reads: true },
   heartbeat: { file: 'heartbeat.lua', keys: 1 },
-  reap: { file: 'reap.lua', keys: 3 },
+  reap: { file: 'reap.lua', keys: 4 },
+  setUserStatus: { file: 'set-user-status.lua', keys: 2 },
+  setSessionActivity: { file: 'set-session-activity.lua', keys: 1 },
   syncNodeSessions: { file: 'sync-node-sessions.lua', keys: 1 },
   presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1, reads: true },
   voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2, reads: true },
@@ -49,6 +51,8 @@ declare module 'ioredis' {
     studyReport(...args: Arg[]): Result<unknown, Context>;
     heartbeat(...args: Arg[]): Result<unknown, Context>;
     reap(...args: Arg[]): Result<unknown, Context>;
+    setUserStatus(...args: Arg[]): Result<unknown, Context>;
+    setSessionActivity(...args: Arg[]): Result<unknown, Context>;
     syncNodeSessions(...args: Arg[]): Result<unknown, Context>;
     presenceSnapshot(...args: Arg[]): Result<unknown, Context>;
     voiceSnapshot(...args: Arg[]): Result<unknown, Context>;
@@ -65,7 +69,7 @@ const NAMES = 'names';
 const PAYLOADS = 'payloads';
 
 /** The shared Lua, by concern, in the order each part needs the ones before it; prepended to every script. */
-const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'ctx.lua', 'study.lua', 'events.lua', 'session-records.lua', 'sessions.lua'];
+const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'ctx.lua', 'study.lua', 'status.lua', 'events.lua', 'session-records.lua', 'sessions.lua'];
 
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 

@@ -1,44 +1,49 @@
 import { badInput } from '../../errors.js';
-import { sessionContent, toConnection, toSession } from '../records.js';
-import { decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from './session-codec.js';
+import { sessionContent, toSession } from '../records.js';
+import { decodeConnection, decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from './session-codec.js';
+import { customStatusArgs } from '../status-args.js';
 import type { ConnectSessionInput, Session, SessionResult, UserConnection } from '../types.js';
 import { itemOf, itemResult } from '../batch.js';
 import { BATCH_CHUNK, batchArgs, inChunks } from '../lua-batch.js';
 import { NEEDS_CALENDAR } from './calendar-args.js';
-import { lines, num } from './context.js';
+import { lines } from './context.js';
 import type { StateEngine } from '../engine.js';
 import { guard, type RedisContext } from './context.js';
 
 /** Sessions, presence and snapshots of presence. */
-export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, withCalendar }: RedisContext): Pick<
+export function redisSessions({ client, keyPrefix, keys, retention, calendarArg, ctxArgs, withCalendar }: RedisContext): Pick<
   StateEngine,
-  'connectSession' | 'disconnectSession' | 'connectSessions' | 'disconnectSessions' | 'getSession' | 'connectionStates' | 'presenceSnapshot'
+  | 'connectSession'
+  | 'disconnectSession'
+  | 'connectSessions'
+  | 'disconnectSessions'
+  | 'getSession'
+  | 'connectionStates'
+  | 'presenceSnapshot'
+  | 'setUserStatus'
+  | 'setSessionActivity'
 > {
-  type ConnectReply = [number, string | null, number, string | null, string | null, number];
-  type DisconnectReply = [0] | [1, string, string, number, string | null, string | null, number] | [typeof NEEDS_CALENDAR, number];
+  type ConnectReply = [number, string | null, string];
+  type DisconnectReply = [0] | [1, string, string, string] | [typeof NEEDS_CALENDAR, number];
 
   const connectKeys = (input: ConnectSessionInput) => [keys.user(input.userId), keys.session(input.sessionId)];
   const connectArgs = (input: ConnectSessionInput) => [input.userId, input.sessionId, encodeContent(sessionContent(input))];
 
   function connected(input: ConnectSessionInput, reply: ConnectReply): SessionResult {
     if (reply[0] === -1) throw badInput(`session ${input.sessionId} belongs to another user`);
-    const [changed, record, count, room, last, pending] = reply;
+    const [changed, record, connection] = reply;
     return {
       changed: changed === 1,
       // A CONNECT for a closed session (tombstone) opens nothing.
       session: record === null ? null : toSession(input.sessionId, input.userId, decodeRecord(record)),
-      connection: toConnection(input.userId, Number(count), room, num(last), pending === 1),
+      connection: decodeConnection(input.userId, connection),
     };
   }
 
   function disconnected(sessionId: string, reply: Exclude<DisconnectReply, [typeof NEEDS_CALENDAR, number]>): SessionResult {
     if (reply[0] === 0) return { changed: false, session: null, connection: null };
-    const [, userId, record, count, room, last, pending] = reply;
-    return {
-      changed: true,
-      session: toSession(sessionId, userId, decodeRecord(record)),
-      connection: toConnection(userId, Number(count), room, num(last), pending === 1),
-    };
+    const [, userId, record, connection] = reply;
+    return { changed: true, session: toSession(sessionId, userId, decodeRecord(record)), connection: decodeConnection(userId, connection) };
   }
 
   const disconnectSession = (sessionId: string, now: number) =>
@@ -106,6 +111,20 @@ export function redisSessions({ client, keyPrefix, keys, calendarArg, ctxArgs, w
           ? client.presenceSnapshot(keys.guildOnline(target.guildId), keyPrefix)
           : client.presenceSnapshot('', keyPrefix, ...target.userIds))) as Array<string | number>;
         return decodePresenceSnapshot(flat);
+      }),
+
+    setUserStatus: (input, now) =>
+      guard(async () => {
+        const reply = (await client.setUserStatus(keys.user(input.userId), keys.statusExpiry(), keyPrefix, input.userId, input.status, ...customStatusArgs(input.customStatus), now, retention)) as string;
+        return decodeConnection(input.userId, reply);
+      }),
+
+    setSessionActivity: (sessionId, activity, now) =>
+      guard(async () => {
+        const reply = (await client.setSessionActivity(keys.session(sessionId), keyPrefix, sessionId, activity === 'IDLE' ? 'i' : '', now)) as [number, string?, string?, string?];
+        if (reply.length === 1) return { changed: false, session: null, connection: null };
+        const [changed, userId, record, connection] = reply as [number, string, string, string];
+        return { changed: changed === 1, session: toSession(sessionId, userId, decodeRecord(record)), connection: decodeConnection(userId, connection) };
       }),
 
   };

@@ -31,6 +31,26 @@ export interface ConnectSessionArgs {
   guildIds?: readonly unknown[] | null;
   roomId?: unknown;
   nodeId?: unknown;
+  activity?: unknown;
+  platform?: unknown;
+}
+
+export interface CustomStatusArgs {
+  text?: unknown;
+  emoji?: unknown;
+  /** Epoch ms (the DateTime scalar parsed it). */
+  expiresAt?: unknown;
+}
+
+export interface SetUserStatusArgs {
+  userId: unknown;
+  status: unknown;
+  customStatus?: CustomStatusArgs | null;
+}
+
+export interface SetSessionActivityArgs {
+  sessionId: unknown;
+  activity: unknown;
 }
 
 export interface VoiceArgs {
@@ -45,6 +65,8 @@ export interface PresenceFilter {
   guildId?: unknown;
   userIds?: readonly unknown[] | null;
   includeSnapshot?: boolean | null;
+  /** Also status changes (status, platforms, custom status) of users who stay online; by default only ONLINE/OFFLINE transitions. */
+  statusChanges?: boolean | null;
 }
 
 export interface NodeSyncArgs {
@@ -95,6 +117,9 @@ export interface StateService {
   /** disconnectSession for up to BATCH_LIMIT session ids, as connectSessions. */
   disconnectSessions(sessionIds: readonly unknown[]): Promise<SessionItem[]>;
   session(sessionId: unknown): Promise<Session | null>;
+  /** Chosen status (ONLINE, DND, INVISIBLE) and custom status (undefined keeps it, null clears it); answers the truth. */
+  setUserStatus(input: SetUserStatusArgs): Promise<UserConnection>;
+  setSessionActivity(input: SetSessionActivityArgs): Promise<SessionResult>;
   /** With a viewer (a user token), users sharing none of its guilds read as unknown: OFFLINE. */
   connectionStates(userIds: readonly unknown[], viewer?: Viewer | null): Promise<UserConnection[]>;
   joinVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;

@@ -2,9 +2,11 @@ import { badInput } from '../../errors.js';
 import { topics } from '../topics.js';
 import { withSnapshot } from '../../pubsub/with-snapshot.js';
 import { assertId, assertIdList, assertIdSet, assertOptionalId } from '../../validate.js';
-import { toConnection } from '../records.js';
+import { offlineConnection } from '../records.js';
+import { asSeenByUsers } from '../status.js';
+import { assertActivity, assertPlatform } from './status.js';
 import type { ConnectSessionArgs, StateService, StateServiceDeps } from './contract.js';
-import type { PresenceEvent, SessionItem } from '../types.js';
+import type { PresenceEvent, SessionItem, UserConnection } from '../types.js';
 import { BATCH_LIMIT, refusedItem } from '../batch.js';
 
 export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
@@ -13,7 +15,16 @@ export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
   guildIds: assertIdSet(input.guildIds, `${field}.guildIds`),
   roomId: assertOptionalId(input.roomId, `${field}.roomId`),
   nodeId: assertOptionalId(input.nodeId, `${field}.nodeId`),
+  activity: assertActivity(input.activity, `${field}.activity`),
+  platform: assertPlatform(input.platform, `${field}.platform`),
 });
+
+/** A live event a subscriber gets: transitions, and status changes when asked for. */
+const transition = (e: PresenceEvent) => e.state !== e.previousState;
+
+/** A custom status past its expiry reads as none, though the sweep that announces it may not have run yet. */
+const current = (c: UserConnection, now: number): UserConnection =>
+  c.customStatus?.expiresAt != null && c.customStatus.expiresAt <= now ? { ...c, customStatus: null } : c;
 
 type PresencePart = Pick<
   StateService,
@@ -51,13 +62,14 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
     session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
     async connectionStates(userIds, viewer = null) {
       const { connections, guildIdsOf } = await engine.connectionStates(assertIdList(userIds, 'userIds'));
-      if (viewer === null) return connections;
-      // A user token sees users who share none of its guilds as unknown.
+      const now = clock.now();
+      if (viewer === null) return connections.map((c) => current(c, now));
+      // A user token sees users who share none of its guilds as unknown, and an invisible user as OFFLINE.
       return connections.map((c, i) =>
-        c.userId === viewer.userId || guildIdsOf(i).some((g) => viewer.guildIds.has(g)) ? c : toConnection(c.userId, 0, null, null),
+        c.userId === viewer.userId || guildIdsOf(i).some((g) => viewer.guildIds.has(g)) ? current(asSeenByUsers(c), now) : offlineConnection(c.userId),
       );
     },
-    async presenceChanged({ guildId, userIds, includeSnapshot }) {
+    async presenceChanged({ guildId, userIds, includeSnapshot, statusChanges }) {
       const users = userIds === null || userIds === undefined ? null : assertIdSet(userIds, 'userIds');
       const guild = guildId === null || guildId === undefined ? null : assertId(guildId, 'guildId');
       if (guild === null && (!users || users.length === 0)) {
@@ -65,10 +77,12 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
       }
       // Both filters: the guild's view, narrowed to those users.
       const only = guild !== null && users && users.length > 0 ? new Set(users) : null;
+      const kinds = statusChanges ? null : transition;
+      const filter = only ? (e: PresenceEvent) => only.has(e.userId) && (!kinds || kinds(e)) : kinds;
       const live =
         guild === null
-          ? await bus.subscribe(users!.map((id) => topics.presenceUser(id)))
-          : await bus.subscribe([topics.presenceGuild(guild)], only ? { filter: (e) => only.has(e.userId) } : {});
+          ? await bus.subscribe(users!.map((id) => topics.presenceUser(id)), kinds ? { filter: kinds } : {})
+          : await bus.subscribe([topics.presenceGuild(guild)], filter ? { filter } : {});
       if (!includeSnapshot) return live;
 
       // Subscribed first, so nothing published from now on is missed.
@@ -76,11 +90,26 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
         const entries = await engine.presenceSnapshot(guild === null ? { userIds: users! } : { guildId: guild });
         const now = clock.now();
         const snapshot: PresenceEvent[] = entries
-          .filter((e) => !only || only.has(e.userId))
+          // A guild's view never shows an invisible user; one still in it has their OFFLINE on its way.
+          .filter((e) => (!only || only.has(e.userId)) && (guild === null || e.status !== 'INVISIBLE'))
           .map((e) => {
             const state = e.online ? 'ONLINE' : 'OFFLINE';
             const guildIds = guild === null ? e.guildIds : [guild];
-            return { userId: e.userId, state, previousState: state, sessionCount: e.sessionCount, guildIds, at: now, version: e.version, snapshot: true };
+            const customStatus = e.customStatus?.expiresAt != null && e.customStatus.expiresAt <= now ? null : e.customStatus;
+            return {
+              userId: e.userId,
+              state,
+              previousState: state,
+              status: e.status,
+              previousStatus: e.status,
+              platforms: e.platforms,
+              customStatus,
+              sessionCount: e.sessionCount,
+              guildIds,
+              at: now,
+              version: e.version,
+              snapshot: true,
+            };
           });
         const seen = new Map(entries.map((e) => [e.userId, e.version]));
         return withSnapshot(snapshot, live, (event) => event.version > (seen.get(event.userId) ?? 0));

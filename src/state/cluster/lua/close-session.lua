@@ -11,8 +11,7 @@
 -- ARGV[5] the user's presence channel    ARGV[6] grace (ms)    ARGV[7] presence retention (s)
 -- ARGV[8] tombstone (s)    ARGV[9] calendar    ARGV[10] the user's study channel
 -- ARGV[11] study retention (s)
--- Returns {status 'CLOSED'|'UNKNOWN', record|false, sessionCount, roomId|false,
--- lastSeenAt|false, pending 0|1, seq, op, ...}, or {-2, timer start} when
+-- Returns {status 'CLOSED'|'UNKNOWN', record|false, connection_record|false, seq, op, ...}, or {-2, timer start} when
 -- the calendar does not reach a timer this would stop (nothing written).
 
 local ukey, uid, sid, now, due, channel = KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -28,7 +27,7 @@ end
 
 redis.call('SET', KEYS[7], '1', 'EX', ARGV[8])
 emit(now, 's:' .. sid, 'X', sid)
-if not rec then return with_ops({ 'UNKNOWN', false, 0, false, false, 0 }, uid, due) end
+if not rec then return with_ops({ 'UNKNOWN', false, false }, uid, due) end
 
 sessions[sid] = nil
 redis.call('HDEL', ukey, 's:' .. sid)
@@ -38,15 +37,18 @@ local after = summarize(sessions)
 store_summary(ukey, after)
 emit_room_outs(now, uid, missing_from(before.rooms, after.rooms))
 
-local last, pending = fields.last or false, 0
+local now_fields
 if after.count > 0 then
-  emit_presence(uid, now, channel, 'OFFLINE', 'ONLINE', after.count, missing_from(before.guilds, after.guilds), now, false)
+  local guilds = table.concat(sorted_keys(after.guilds), '\n')
+  now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, room = after.room })
+  emit_changes(uid, now, channel, presence_changes(presence_view(fields), presence_view(now_fields)), now)
 elseif grace > 0 then
+  -- Held back: the user shows what their last session showed until then.
   redis.call('HSET', ukey, 'pend', now)
   redis.call('ZADD', KEYS[6], now + grace, uid)
-  pending = 1
+  now_fields = with_fields(fields, { n = '0', pend = tostring(now), room = false })
 else
-  go_offline(st, ukey, uid, fields, now, sorted_keys(before.guilds), now, channel, ARGV[7])
-  last = now
+  go_offline(st, ukey, uid, fields, now, now, channel, ARGV[7])
+  now_fields = with_fields(fields, { n = '0', pend = false, room = false, last = tostring(now) })
 end
-return with_ops({ 'CLOSED', raw[sid], after.count, after.room, last, pending }, uid, due)
+return with_ops({ 'CLOSED', raw[sid], connection_record_of(now_fields) }, uid, due)

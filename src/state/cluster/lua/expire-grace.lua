@@ -19,5 +19,5 @@ if going then
 end
 redis.call('ZREM', KEYS[4], uid)
 if not going then return with_ops({ 0 }, uid, due) end
-go_offline(st, ukey, uid, fields, fields.pend, split_lines(fields.g), now, channel, ARGV[5])
+go_offline(st, ukey, uid, fields, fields.pend, now, channel, ARGV[5])
 return with_ops({ 1 }, uid, due)

@@ -6,25 +6,20 @@
 -- KEYS[7] the session's user-side tombstone
 -- ARGV[1] userId    ARGV[2] sessionId    ARGV[3] content 'n\nr\ng1\ng2...'
 -- ARGV[4] now (ms)    ARGV[5] repair due (ms)    ARGV[6] the user's presence channel
--- Returns {status 'CHANGED'|'SAME'|'TOMB', record|false, sessionCount,
--- roomId|false, lastSeenAt|false, pending 0|1, seq, op, ...}.
+-- Returns {status 'CHANGED'|'SAME'|'TOMB', record|false, connection_record, seq, op, ...}.
 
 local ukey, uid, sid, now, due, channel = KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[4]), ARGV[5], ARGV[6]
 local sessions, raw, fields = read_user(ukey)
 local before = summarize(sessions)
 local pending = before.count == 0 and fields.pend ~= nil
-local function answer(status, record, s)
-  return with_ops({ status, record, s.count, s.room, fields.last or false, (s.count == 0 and pending) and 1 or 0 }, uid, due)
+local function answer(status, record, f)
+  return with_ops({ status, record, connection_record_of(f) }, uid, due)
 end
-if redis.call('EXISTS', KEYS[7]) == 1 then return answer('TOMB', false, before) end
+if redis.call('EXISTS', KEYS[7]) == 1 then return answer('TOMB', false, fields) end
 
 local old, incoming = sessions[sid], decode_session(ARGV[3], 0)
-if old and table.concat(old.g or {}, '\n') == table.concat(incoming.g or {}, '\n')
-  and old.r == incoming.r and old.n == incoming.n then
-  return answer('SAME', raw[sid], before)
-end
+if old and same_session(old, incoming) then return answer('SAME', raw[sid], fields) end
 
-local before_guilds = pending and set_of(split_lines(fields.g)) or before.guilds
 incoming.t = old and old.t or now
 incoming.q = redis.call('HINCRBY', ukey, 'q', 1)
 local record = encode_session(incoming)
@@ -42,8 +37,8 @@ sessions[sid] = incoming
 
 local after = summarize(sessions)
 store_summary(ukey, after)
-local added, removed = missing_from(after.guilds, before_guilds), missing_from(before_guilds, after.guilds)
-emit_presence(uid, now, channel, 'ONLINE', 'OFFLINE', after.count, added, now, before.count == 0 and not pending)
-emit_presence(uid, now, channel, 'OFFLINE', 'ONLINE', after.count, removed, now, false)
+local guilds = table.concat(sorted_keys(after.guilds), '\n')
+local now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, pend = false, room = after.room })
+emit_changes(uid, now, channel, presence_changes(presence_view(fields), presence_view(now_fields)), now)
 emit_room_outs(now, uid, missing_from(before.rooms, after.rooms))
-return answer('CHANGED', record, after)
+return answer('CHANGED', record, now_fields)

@@ -10,14 +10,10 @@
 --   new node's session bucket, the nodes, unleased and pending zsets, the online set of every guild
 --   gained or lost (the other sessions' guilds come from KEYS[1]); presence and room channels.
 -- Returns {-1} when the session belongs to another user, else
--- {changed 0|1, session record|false, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
+-- {changed 0|1, session record|false, the user's connection_record (lib/session-records.lua)}.
 
 local ctx = read_ctx(5)
 local status, record, summary, fields = open_session(ARGV[2], ARGV[3], ARGV[4], ctx)
 if status == 'OWNED' then return { -1 } end
-if status == 'TOMB' then
-  local f = redis.call('HMGET', KEYS[1], 'n', 'room', 'last', 'pend')
-  return { 0, false, tonumber(f[1] or '0'), f[2], f[3], f[4] and 1 or 0 }
-end
-local pending = summary.count == 0 and fields.pend ~= nil and status == 'SAME'
-return { status == 'CHANGED' and 1 or 0, record, summary.count, summary.room, fields.last or false, pending and 1 or 0 }
+if status == 'TOMB' then return { 0, false, connection_record(KEYS[1]) } end
+return { status == 'CHANGED' and 1 or 0, record, connection_record_of(fields) }

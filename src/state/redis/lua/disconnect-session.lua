@@ -11,7 +11,7 @@
 --   the days a stopped timer ran in; presence, voice, study and room channels.
 -- Returns {0} for an unknown session, {-2, timer start} when the calendar does
 -- not reach back to a timer this would stop (nothing written), else
--- {1, userId, session record, sessionCount, roomId|false, lastSeenAt|false, pending 0|1}.
+-- {1, userId, session record, the user's connection_record (lib/session-records.lua)}.
 
 local sid = ARGV[2]
 local ctx = read_ctx(3)
@@ -24,7 +24,6 @@ if uid then
   if ts and f[2] == '1' and ctx.grace == 0 and not split(ctx_days(ctx), ts, ctx.now) then return { -2, ts } end
 end
 
-local status, owner, record, summary, last = close_session(sid, ctx)
+local status, owner, record, _, _, fields = close_session(sid, ctx)
 if status ~= 'CLOSED' then return { 0 } end
-local pending = summary.count == 0 and ctx.grace > 0
-return { 1, owner, record, summary.count, summary.room, last, pending and 1 or 0 }
+return { 1, owner, record, connection_record_of(fields) }

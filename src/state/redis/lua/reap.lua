@@ -1,8 +1,10 @@
 -- One maintenance pass, in bounded steps: closes the sessions of nodes whose
 -- lease lapsed, closes node-less sessions older than the maximum age, and
--- sends the OFFLINE held back by PRESENCE_GRACE_MS once it is due. Every
--- close publishes the usual events. Call again while it reports more work.
+-- sends the OFFLINE held back by PRESENCE_GRACE_MS once it is due, and clears
+-- custom statuses past their expiry. Every close publishes the usual events.
+-- Call again while it reports more work.
 -- KEYS[1] nodes zset    KEYS[2] unleased sessions zset    KEYS[3] pending offline zset
+-- KEYS[4] custom status expiry zset
 -- ARGV[1] key prefix
 -- ARGV[2..8] ctx: now, presence retention, calendar (reaching the oldest timer), study retention, tombstone s, grace ms, lease ms
 -- ARGV[9] session max age (ms)    ARGV[10] most sessions to close
@@ -39,12 +41,23 @@ for _, uid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ctx.now, 'LIMI
   local sessions, _, fields = read_user(ukey)
   redis.call('ZREM', KEYS[3], uid)
   if fields.pend and summarize(sessions).count == 0 then
-    go_offline(uid, ukey, fields, fields.pend, split_lines(fields.g), ctx)
+    go_offline(uid, ukey, fields, fields.pend, ctx)
     offline = offline + 1
   end
 end
 
+for _, uid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ctx.now, 'LIMIT', 0, budget)) do
+  redis.call('ZREM', KEYS[4], uid)
+  local ukey = user_key(uid)
+  local fields = presence_fields(ukey)
+  if custom_status_expired(fields.cs, ctx.now) then
+    redis.call('HDEL', ukey, 'cs')
+    publish_changes(uid, ukey, presence_changes(presence_view(fields), presence_view(with_fields(fields, { cs = false }))), ctx.now)
+  end
+end
+
 local more = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ctx.now) > 0
+  or redis.call('ZCOUNT', KEYS[4], '-inf', ctx.now) > 0
   or redis.call('ZCOUNT', KEYS[3], '-inf', ctx.now) > 0
   or redis.call('ZCOUNT', KEYS[2], '-inf', '(' .. (ctx.now - max_age)) > 0
 return { closed, offline, more and 1 or 0 }

@@ -8,7 +8,8 @@ local function timer_reachable(st, fields)
   return not ts or split(st.days, ts, ts) ~= nil, ts
 end
 
-local function go_offline(st, ukey, uid, fields, at, guild_list, now, channel, retention)
+-- `fields`: the user's fields while still online (a session or a held-back OFFLINE).
+local function go_offline(st, ukey, uid, fields, at, now, channel, retention)
   if fields.vg then
     redis.call('HDEL', ukey, 'vg', 'vc')
     emit_voice(now, 'LEFT', fields.vg, fields.vc, false, uid, at)
@@ -18,7 +19,7 @@ local function go_offline(st, ukey, uid, fields, at, guild_list, now, channel, r
   redis.call('HSET', ukey, 'last', at)
   redis.call('HDEL', ukey, 'pend')
   redis.call('EXPIRE', ukey, retention)
-  emit_presence(uid, now, channel, 'OFFLINE', 'ONLINE', 0, guild_list, at, true)
+  emit_changes(uid, now, channel, presence_changes(presence_view(fields), presence_view(with_fields(fields, { n = '0', pend = false }))), at)
 end
 
 -- ROOM_OUT for each room the user's sessions no longer name, through the room's step.

@@ -31,16 +31,19 @@ local function with_ops(reply, uid, due)
   return reply
 end
 
--- A presence transition: the user's own channel at once, each guild through the outbox.
-local function emit_presence(uid, now, channel, state, previous, count, guild_list, at, user_changed)
-  if #guild_list == 0 and not user_changed then return end
-  local version = redis.call('HINCRBY', KEYS[1], 'pv', 1)
-  local payload = presence_payload({ userId = uid, state = state, previousState = previous, sessionCount = count,
-    guildIds = guild_list, at = at, version = version })
-  if user_changed then redis.call('SPUBLISH', channel, payload) end
-  -- The guild keeps the version with its member: its snapshots then match its own events.
-  local kind = state == 'ONLINE' and '+' or '-'
-  for _, g in ipairs(guild_list) do emit(now, 'g:' .. g, kind, version .. '\t' .. payload) end
+-- presence_changes' groups (lib/status.lua): the user's own channel at once,
+-- each guild through the outbox, each group with the next presence version.
+local function emit_changes(uid, now, channel, changes, at)
+  for _, c in ipairs(changes) do
+    local version = redis.call('HINCRBY', KEYS[1], 'pv', 1)
+    local payload = change_payload(uid, c, at, version)
+    if c.user then redis.call('SPUBLISH', channel, payload) end
+    if not c.only_user then
+      -- The guild keeps the version with its member: its snapshots then match its own events.
+      local kind = c.state == 'ONLINE' and '+' or '-'
+      for _, g in ipairs(c.guilds) do emit(now, 'g:' .. g, kind, version .. '\t' .. payload) end
+    end
+  end
 end
 
 -- A voice change for the guild's view; its version is assigned there (apply.lua).

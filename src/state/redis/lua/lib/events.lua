@@ -1,14 +1,20 @@
 -- Events. Presence events carry the user's version, voice events the
 -- guild's, so a subscriber that read a snapshot can drop what it already has.
 
--- `version`: the user's new presence version when the caller already wrote
--- it (open_session, in its one HSET); else it is raised here.
-local function publish_presence(uid, ukey, state, previous, count, guild_list, at, user_changed, version)
-  if #guild_list == 0 and not user_changed then return end
-  local payload = presence_payload({ userId = uid, state = state, previousState = previous, sessionCount = count,
-    guildIds = guild_list, at = at, version = version or redis.call('HINCRBY', ukey, 'pv', 1) })
-  if user_changed then publish(presence_user_channel(uid), payload) end
-  for _, g in ipairs(guild_list) do publish(presence_guild_channel(g), payload) end
+-- Publishes presence_changes' groups (lib/status.lua), each with the next
+-- presence version, and keeps the guilds' online sets with them.
+local function publish_changes(uid, ukey, changes, at)
+  for _, c in ipairs(changes) do
+    local payload = change_payload(uid, c, at, redis.call('HINCRBY', ukey, 'pv', 1))
+    if c.user then publish(presence_user_channel(uid), payload) end
+    if not c.only_user then
+      for _, g in ipairs(c.guilds) do
+        if c.previous == 'OFFLINE' then redis.call('SADD', online_key(g), uid)
+        elseif c.state == 'OFFLINE' then redis.call('SREM', online_key(g), uid) end
+        publish(presence_guild_channel(g), payload)
+      end
+    end
+  end
 end
 
 local function publish_voice(kind, gid, cid, previous, uid, at)

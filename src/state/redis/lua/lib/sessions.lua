@@ -5,16 +5,18 @@
 
 -- Everything going offline means: voice ends, the timer stops at `at`, the
 -- guilds stop seeing the user, the OFFLINE event, the retention clock.
-local function go_offline(uid, ukey, fields, at, guilds, ctx)
+-- `fields`: the user's fields while still online (a live session or a
+-- held-back OFFLINE).
+local function go_offline(uid, ukey, fields, at, ctx)
   if fields.vg then end_voice(ukey, uid, fields.vg, fields.vc, at) end
   local ts = fields.ts and tonumber(fields.ts)
   if ts then settle_timer(uid, ts, math.max(ts, tonumber(at)), ctx_days(ctx), ctx.study_retention, ctx.now, false) end
-  for _, g in ipairs(guilds) do redis.call('SREM', online_key(g), uid) end
   redis.call('HSET', ukey, 'last', at)
   redis.call('HDEL', ukey, 'pend')
   redis.call('ZREM', PENDING, uid)
   redis.call('EXPIRE', ukey, ctx.retention)
-  publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', 0, guilds, at, true)
+  local b = presence_view(fields)
+  publish_changes(uid, ukey, presence_changes(b, presence_view(with_fields(fields, { n = '0', pend = false }))), at)
 end
 
 -- Opens session sid of uid, or updates it when its guilds, room or node
@@ -32,18 +34,15 @@ local function open_session(uid, sid, content, ctx)
   local before = summarize(sessions)
   -- A user whose OFFLINE is held back is still online to everyone.
   local pending = before.count == 0 and fields.pend ~= nil
-  local before_guilds = before.guilds
-  if pending then before_guilds = set_of(split_lines(fields.g)) end
 
   local old = sessions[sid]
   local incoming = decode_session(content, 0)
-  if old and table.concat(old.g or {}, '\n') == table.concat(incoming.g or {}, '\n')
-    and old.r == incoming.r and old.n == incoming.n then
+  if old and same_session(old, incoming) then
     return 'SAME', raw[sid], before, fields
   end
 
   -- Every field of the user hash this changes goes in one HSET (q, the
-  -- summary, pv): each redis.call costs about as much as the Lua around it.
+  -- summary): each redis.call costs about as much as the Lua around it.
   incoming.t = old and old.t or ctx.now
   incoming.q = tonumber(fields.q or '0') + 1
   local record = encode_session(incoming)
@@ -64,28 +63,19 @@ local function open_session(uid, sid, content, ctx)
   sessions[sid] = incoming
 
   local after = summarize(sessions)
-  local added, removed = missing_from(after.guilds, before_guilds), missing_from(before_guilds, after.guilds)
-  local user_changed = before.count == 0 and not pending
-  local pv, v_added, v_removed = tonumber(fields.pv or '0'), nil, nil
-  if #added > 0 or user_changed then pv = pv + 1; v_added = pv end
-  if #removed > 0 then pv = pv + 1; v_removed = pv end
-
-  local set = { 's:' .. sid, record, 'q', incoming.q, 'n', after.count }
+  local guilds = table.concat(sorted_keys(after.guilds), '\n')
+  local set = { 's:' .. sid, record, 'q', incoming.q, 'n', after.count, 'sa', after.code }
   local drop = {}
   if pending then drop[#drop + 1] = 'pend' end
   if after.room then set[#set + 1] = 'room'; set[#set + 1] = after.room elseif fields.room then drop[#drop + 1] = 'room' end
-  local guilds = sorted_keys(after.guilds)
-  if #guilds > 0 then set[#set + 1] = 'g'; set[#set + 1] = table.concat(guilds, '\n') elseif fields.g then drop[#drop + 1] = 'g' end
-  if v_added or v_removed then set[#set + 1] = 'pv'; set[#set + 1] = pv end
+  if guilds ~= '' then set[#set + 1] = 'g'; set[#set + 1] = guilds elseif fields.g then drop[#drop + 1] = 'g' end
   redis.call('HSET', ukey, unpack(set))
   if #drop > 0 then redis.call('HDEL', ukey, unpack(drop)) end
 
-  for _, g in ipairs(added) do redis.call('SADD', online_key(g), uid) end
-  for _, g in ipairs(removed) do redis.call('SREM', online_key(g), uid) end
-  publish_presence(uid, ukey, 'ONLINE', 'OFFLINE', after.count, added, ctx.now, user_changed, v_added)
-  publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', after.count, removed, ctx.now, false, v_removed)
+  local now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, pend = false, room = after.room })
+  publish_changes(uid, ukey, presence_changes(presence_view(fields), presence_view(now_fields)), ctx.now)
   for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, ctx.now) end
-  return 'CHANGED', record, after, fields
+  return 'CHANGED', record, after, now_fields
 end
 
 -- Closes session sid and leaves a tombstone, so a CONNECT that arrives
@@ -112,16 +102,20 @@ local function close_session(sid, ctx)
   for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, ctx.now) end
 
   local last = fields.last or false
+  local now_fields
   if after.count > 0 then
-    local removed = missing_from(before.guilds, after.guilds)
-    for _, g in ipairs(removed) do redis.call('SREM', online_key(g), uid) end
-    publish_presence(uid, ukey, 'OFFLINE', 'ONLINE', after.count, removed, ctx.now, false)
+    local guilds = table.concat(sorted_keys(after.guilds), '\n')
+    now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, room = after.room })
+    publish_changes(uid, ukey, presence_changes(presence_view(fields), presence_view(now_fields)), ctx.now)
   elseif ctx.grace > 0 then
+    -- Held back: the user shows what their last session showed until then.
     redis.call('HSET', ukey, 'pend', ctx.now)
     redis.call('ZADD', PENDING, ctx.now + ctx.grace, uid)
+    now_fields = with_fields(fields, { n = '0', pend = tostring(ctx.now), room = false })
   else
-    go_offline(uid, ukey, fields, ctx.now, sorted_keys(before.guilds), ctx)
+    go_offline(uid, ukey, fields, ctx.now, ctx)
     last = ctx.now
+    now_fields = with_fields(fields, { n = '0', pend = false, room = false, last = tostring(ctx.now) })
   end
-  return 'CLOSED', uid, raw[sid], after, last
+  return 'CLOSED', uid, raw[sid], after, last, now_fields
 end

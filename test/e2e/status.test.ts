@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { until } from '../utils/collect.js';
+import { rawSse } from '../utils/load.js';
+import { codeOf, gql, useServers } from '../utils/server.js';
+import { authConfig, bearer, SERVICE_TOKEN, userToken } from '../utils/tokens.js';
+
+const service = bearer(SERVICE_TOKEN);
+const CONNECT = 'mutation ($input: ConnectSessionInput!) { connectSession(input: $input) { changed session { activity platform } connection { status platforms } } }';
+const SET_STATUS = `mutation ($input: SetUserStatusInput!) {
+  setUserStatus(input: $input) { userId state status platforms customStatus { text emoji expiresAt } }
+}`;
+const SET_ACTIVITY = 'mutation ($input: SetSessionActivityInput!) { setSessionActivity(input: $input) { changed session { activity } connection { status } } }';
+const STATES = 'query ($ids: [ID!]!) { connectionStates(userIds: $ids) { userId state status platforms sessionCount lastSeenAt customStatus { text } } }';
+const STATUS_STREAM = `subscription { presenceChanged(guildId: "gs", statusChanges: true) {
+  userId state previousState status previousStatus platforms customStatus { text emoji }
+} }`;
+
+describe.each(['redis', 'cluster'] as const)('status over GraphQL, through two instances (%s)', (engine) => {
+  const { startPair, wsClient, subscribe } = useServers();
+
+  it("delivers status changes over graphql-ws and SSE to a member's token, with invisible as OFFLINE", async () => {
+    const [a, b] = await startPair({ auth: authConfig() }, engine);
+    const member = await userToken({ sub: 'viewer', guilds: ['gs'] });
+    const overWs = await subscribe(a, wsClient(a, { authorization: `Bearer ${member}` }), STATUS_STREAM);
+    const sse = rawSse(a.base, STATUS_STREAM, undefined, bearer(member));
+    await sse.ready;
+
+    const opened = await gql(b.url, CONNECT, { input: { sessionId: 'st-1', userId: 'su', guildIds: ['gs'], platform: 'DESKTOP' } }, service);
+    expect(opened.data?.connectSession).toEqual({ changed: true, session: { activity: 'ACTIVE', platform: 'DESKTOP' }, connection: { status: 'ONLINE', platforms: ['DESKTOP'] } });
+    expect((await gql(b.url, SET_ACTIVITY, { input: { sessionId: 'st-1', activity: 'IDLE' } }, service)).data?.setSessionActivity).toEqual({
+      changed: true,
+      session: { activity: 'IDLE' },
+      connection: { status: 'IDLE' },
+    });
+    const dnd = await gql(b.url, SET_STATUS, { input: { userId: 'su', status: 'DND', customStatus: { text: 'exams', emoji: '📚' } } }, service);
+    expect(dnd.data?.setUserStatus).toEqual({ userId: 'su', state: 'ONLINE', status: 'DND', platforms: ['DESKTOP'], customStatus: { text: 'exams', emoji: '📚', expiresAt: null } });
+    const hidden = await gql(b.url, SET_STATUS, { input: { userId: 'su', status: 'INVISIBLE' } }, service);
+    expect(hidden.data?.setUserStatus).toMatchObject({ state: 'ONLINE', status: 'INVISIBLE' });
+
+    const expected = [
+      { userId: 'su', state: 'ONLINE', previousState: 'OFFLINE', status: 'ONLINE', previousStatus: 'OFFLINE', platforms: ['DESKTOP'], customStatus: null },
+      { userId: 'su', state: 'ONLINE', previousState: 'ONLINE', status: 'IDLE', previousStatus: 'ONLINE', platforms: ['DESKTOP'], customStatus: null },
+      { userId: 'su', state: 'ONLINE', previousState: 'ONLINE', status: 'DND', previousStatus: 'IDLE', platforms: ['DESKTOP'], customStatus: { text: 'exams', emoji: '📚' } },
+      { userId: 'su', state: 'OFFLINE', previousState: 'ONLINE', status: 'OFFLINE', previousStatus: 'DND', platforms: [], customStatus: null },
+    ];
+    expect((await overWs.take(4)).map((r) => r.data?.presenceChanged)).toEqual(expected);
+    await until(() => sse.lastFrames(10).length >= 4, 5_000, 'four SSE events');
+    expect(sse.lastFrames(10).map((f) => (JSON.parse(f.data) as { data: { presenceChanged: unknown } }).data.presenceChanged)).toEqual(expected);
+    sse.close();
+  });
+
+  it('shows services the truth and users the view, and refuses bad input and user tokens', async () => {
+    const [a, b] = await startPair({ auth: authConfig() }, engine);
+    await gql(a.url, CONNECT, { input: { sessionId: 'st-2', userId: 'ghost', guildIds: ['gs'], platform: 'WEB' } }, service);
+    await gql(a.url, SET_STATUS, { input: { userId: 'ghost', status: 'INVISIBLE', customStatus: { text: 'shh' } } }, service);
+    const member = bearer(await userToken({ sub: 'viewer', guilds: ['gs'] }));
+
+    const truth = await gql(b.url, STATES, { ids: ['ghost'] }, service);
+    expect(truth.data?.connectionStates).toEqual([{ userId: 'ghost', state: 'ONLINE', status: 'INVISIBLE', platforms: ['WEB'], sessionCount: 1, lastSeenAt: null, customStatus: { text: 'shh' } }]);
+    const seen = await gql(b.url, STATES, { ids: ['ghost'] }, member);
+    expect(seen.data?.connectionStates).toEqual([{ userId: 'ghost', state: 'OFFLINE', status: 'OFFLINE', platforms: [], sessionCount: 0, lastSeenAt: expect.any(String), customStatus: null }]);
+    expect((await gql(b.url, 'query { guildPresence(guildId: "gs") { onlineCount } }', {}, member)).data?.guildPresence).toEqual({ onlineCount: 0 });
+
+    expect(codeOf(await gql(b.url, SET_STATUS, { input: { userId: 'viewer', status: 'DND' } }, member))).toBe('FORBIDDEN');
+    expect(codeOf(await gql(b.url, SET_ACTIVITY, { input: { sessionId: 'st-2', activity: 'IDLE' } }, member))).toBe('FORBIDDEN');
+    for (const input of [
+      { userId: 'ghost', status: 'IDLE' },
+      { userId: 'ghost', status: 'DND', customStatus: { text: 'x'.repeat(129) } },
+      { userId: 'ghost', status: 'DND', customStatus: { text: 'late', expiresAt: '2020-01-01T00:00:00Z' } },
+      { userId: 'ghost', status: 'DND', customStatus: {} },
+    ]) {
+      expect(codeOf(await gql(b.url, SET_STATUS, { input }, service)), JSON.stringify(input)).toBe('BAD_USER_INPUT');
+    }
+    expect(codeOf(await gql(b.url, SET_STATUS, { input: { userId: 'ghost', status: 'AWAY' } }, service))).toBe('BAD_USER_INPUT');
+    // Nothing changed.
+    expect((await gql(a.url, STATES, { ids: ['ghost'] }, service)).data?.connectionStates[0]).toMatchObject({ status: 'INVISIBLE', customStatus: { text: 'shh' } });
+  });
+});
