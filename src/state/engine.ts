@@ -12,6 +12,7 @@ import type {
   SessionItem,
   SessionResult,
   SetUserStatusInput,
+  PresenceExplanation,
   Activity,
   UserConnection,
   StudyDayClosed,
@@ -45,6 +46,8 @@ export interface StateEngine {
   setUserStatus(input: SetUserStatusInput, now: number): Promise<UserConnection>;
   /** Sets a session's activity; an unknown session changes nothing (changed: false, session null). */
   setSessionActivity(sessionId: string, activity: Activity, now: number): Promise<SessionResult>;
+  /** Everything that keeps a user shown as they are, read for a service debugging a ghost. */
+  presenceExplain(userId: string): Promise<PresenceExplanation>;
   /** One entry per id, in order; one round trip however many ids. */
   connectionStates(userIds: readonly string[]): Promise<ConnectionStates>;
   joinVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;

@@ -222,3 +222,20 @@ export interface RoomEventInput {
   alertCount: number | null;
   message: string | null;
 }
+
+/** Why a user is shown as they are (presenceExplain, services only): everything that keeps them online. */
+export interface PresenceExplanation {
+  userId: string;
+  /** The truth, as connectionStates answers a service. */
+  connection: UserConnection;
+  sessions: Array<Session & { leaseExpiresAt: number | null }>;
+  /** A held-back OFFLINE: when the last session closed, and when the OFFLINE falls due. */
+  pendingSince: number | null;
+  pendingDueAt: number | null;
+  /** The user's last closed session; its id stays refused while its tombstone lives. */
+  lastClosed: { sessionId: string; closedAt: number; tombstoned: boolean } | null;
+  chosenStatus: ChosenStatus;
+  customStatus: CustomStatus | null;
+  voice: { guildId: string; channelId: string } | null;
+  studyTimerStartedAt: number | null;
+}

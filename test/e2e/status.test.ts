@@ -75,4 +75,24 @@ describe.each(['redis', 'cluster'] as const)('status over GraphQL, through two i
     // Nothing changed.
     expect((await gql(a.url, STATES, { ids: ['ghost'] }, service)).data?.connectionStates[0]).toMatchObject({ status: 'INVISIBLE', customStatus: { text: 'shh' } });
   });
+
+  it('explains why a user is online, to services only', async () => {
+    const [a, b] = await startPair({ auth: authConfig() }, engine);
+    await gql(a.url, CONNECT, { input: { sessionId: 'ex-1', userId: 'why', guildIds: ['gs'], nodeId: 'gw-9', platform: 'MOBILE' } }, service);
+    const EXPLAIN = `query ($u: ID!) { presenceExplain(userId: $u) {
+      connection { state status } chosenStatus sessions { sessionId nodeId platform activity leaseExpiresAt } pendingDueAt lastClosed { sessionId } voice { channelId }
+    } }`;
+    const answer = await gql(b.url, EXPLAIN, { u: 'why' }, service);
+    expect(answer.data?.presenceExplain).toEqual({
+      connection: { state: 'ONLINE', status: 'ONLINE' },
+      chosenStatus: 'ONLINE',
+      sessions: [{ sessionId: 'ex-1', nodeId: 'gw-9', platform: 'MOBILE', activity: 'ACTIVE', leaseExpiresAt: expect.any(String) }],
+      pendingDueAt: null,
+      lastClosed: null,
+      voice: null,
+    });
+    const member = bearer(await userToken({ sub: 'viewer', guilds: ['gs'] }));
+    expect(codeOf(await gql(b.url, EXPLAIN, { u: 'why' }, member))).toBe('FORBIDDEN');
+    expect(codeOf(await gql(b.url, EXPLAIN, { u: '' }, service))).toBe('BAD_USER_INPUT');
+  });
 });

@@ -36,15 +36,21 @@ describe.each(engineNames)('guild presence counts contract (%s engine)', (engine
     expect(await service.guildPresence('g1')).toEqual({ guildId: 'g1', onlineCount: 1, voiceCount: 1 });
   });
 
-  it('agrees with a recount of the member lists after random sessions and voice moves', async () => {
+  it('agrees with a recount of the member lists after random sessions, statuses and voice moves', async () => {
     const { service } = await setup();
     const next = random(engine.length * 7919);
     const guilds = ['ga', 'gb', 'gc'];
     const open: string[] = [];
-    for (let i = 0; i < 150; i++) {
+    const invisible = new Set<string>();
+    for (let i = 0; i < 200; i++) {
       const userId = `r${next(12)}`;
-      const kind = next(4);
-      if (kind === 0 && open.length > 0) {
+      const kind = next(5);
+      if (kind === 4) {
+        const status = (['ONLINE', 'DND', 'INVISIBLE'] as const)[next(3)]!;
+        await service.setUserStatus({ userId, status });
+        if (status === 'INVISIBLE') invisible.add(userId);
+        else invisible.delete(userId);
+      } else if (kind === 0 && open.length > 0) {
         await service.disconnectSession(open.splice(next(open.length), 1)[0]!);
       } else if (kind === 1) {
         await service.joinVoiceChannel({ guildId: guilds[next(3)]!, channelId: `c${next(3)}`, userId });
@@ -63,7 +69,8 @@ describe.each(engineNames)('guild presence counts contract (%s engine)', (engine
       const members = new Set<string>();
       for (const sessionId of open) {
         const session = await service.session(sessionId);
-        if (session?.guildIds.includes(guildId)) members.add(session.userId);
+        // An invisible member is offline to the guild's view.
+        if (session?.guildIds.includes(guildId) && !invisible.has(session.userId)) members.add(session.userId);
       }
       const inVoice = (await service.channelStates(guildId)).reduce((n, c) => n + c.userIds.length, 0);
       expect(await service.guildPresence(guildId), guildId).toEqual({ guildId, onlineCount: members.size, voiceCount: inVoice });

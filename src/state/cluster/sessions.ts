@@ -4,6 +4,7 @@ import type { Activity, ConnectionStates, ConnectSessionInput, PresenceSnapshotE
 import { guard, lines } from '../redis/context.js';
 import { decodeConnection, decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from '../redis/session-codec.js';
 import { customStatusArgs } from '../status-args.js';
+import { explainUser } from '../redis/explain.js';
 import type { ClusterContext } from './context.js';
 import { groupByPartition, partitionOf } from './keys.js';
 
@@ -168,6 +169,9 @@ export function clusterSessions(ctx: ClusterContext) {
         if (changed === -1 || record === null) return { changed: false, session: null, connection: null };
         return { changed: changed === 1, session: toSession(sessionId, userId, decodeRecord(record)), connection: decodeConnection(userId, connection) };
       }),
+
+    presenceExplain: (userId: string) =>
+      explainUser(client, userId, { user: keys.user(userId), pendingOffline: keys.pendingOffline(partitionOf(userId)), nodes: keys.nodes(), tombstone: keys.tombstone }),
 
     /** Users online in a guild, as its view says. */
     guildOnline: (guildId: string) => guard(() => client.hkeys(keys.guildOnline(guildId))),

@@ -55,6 +55,7 @@ export function sessionSteps({ sessionOwners, tombstones, nodes, nodeSessions, u
     const before = summarize(user.sessions);
     const beforeView = presenceView(fieldsOf(user));
     user.sessions.delete(sessionId);
+    user.lastClosed = { sessionId, closedAt: now };
     if (record.n !== undefined) removeFrom(nodeSessions, record.n, sessionId);
     else unleased.delete(sessionId);
     const after = summarize(user.sessions);

@@ -1,15 +1,48 @@
 import type { StateEngine } from '../engine.js';
 import { presenceView } from '../status.js';
-import { toSession } from '../records.js';
+import { offlineConnection, toSession } from '../records.js';
+import type { PresenceExplanation } from '../types.js';
+
+const EMPTY: Omit<PresenceExplanation, 'userId' | 'connection'> = {
+  sessions: [],
+  pendingSince: null,
+  pendingDueAt: null,
+  lastClosed: null,
+  chosenStatus: 'ONLINE',
+  customStatus: null,
+  voice: null,
+  studyTimerStartedAt: null,
+};
 import { fieldsOf, summarize, type MemoryStore } from './store.js';
 import type { SessionSteps } from './sessions-steps.js';
 
 /** Chosen and custom status, and session activity (set-user-status.lua, set-session-activity.lua). */
 export function memoryStatus(
-  { users, sessionOwners, statusExpiry, liveUser, userFor, publishChanges, retentionMs }: MemoryStore,
+  { users, sessionOwners, statusExpiry, nodes, pending, timers, tombstoned, liveUser, userFor, publishChanges, retentionMs }: MemoryStore,
   { connectionOf }: SessionSteps,
-): Pick<StateEngine, 'setUserStatus' | 'setSessionActivity'> {
+): Pick<StateEngine, 'setUserStatus' | 'setSessionActivity' | 'presenceExplain'> {
   return {
+    async presenceExplain(userId) {
+      const user = liveUser(userId);
+      if (!user) return { ...EMPTY, userId, connection: offlineConnection(userId) };
+      const sessions = [...user.sessions].map(([sessionId, record]) => {
+        const session = toSession(sessionId, userId, record);
+        return { ...session, leaseExpiresAt: session.nodeId === null ? null : (nodes.get(session.nodeId) ?? null) };
+      });
+      return {
+        userId,
+        connection: connectionOf(userId, user),
+        sessions: sessions.sort((a, b) => a.connectedAt - b.connectedAt || (a.sessionId < b.sessionId ? -1 : 1)),
+        pendingSince: user.pendingSince,
+        pendingDueAt: user.pendingSince === null ? null : (pending.get(userId) ?? null),
+        lastClosed: user.lastClosed && { ...user.lastClosed, tombstoned: tombstoned(user.lastClosed.sessionId) },
+        chosenStatus: user.chosen,
+        customStatus: user.customStatus,
+        voice: user.voice,
+        studyTimerStartedAt: timers.get(userId) ?? null,
+      };
+    },
+
     async setUserStatus({ userId, status, customStatus }, now) {
       const known = liveUser(userId) !== undefined;
       const user = userFor(userId);

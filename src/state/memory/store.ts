@@ -27,6 +27,8 @@ export interface UserRecord {
   customStatus: CustomStatus | null;
   /** lastSeenAt as users see it while invisible. */
   hiddenLastSeenAt: number | null;
+  /** The last closed session, for presenceExplain. */
+  lastClosed: { sessionId: string; closedAt: number } | null;
 }
 
 /** The fields status.ts reads, as lua/lib/status.lua reads them from the user hash. */
@@ -139,6 +141,7 @@ export function createMemoryStore({
         chosen: 'ONLINE',
         customStatus: null,
         hiddenLastSeenAt: null,
+        lastClosed: null,
       };
       users.set(userId, user);
     }

@@ -2,6 +2,7 @@ import { badInput } from '../../errors.js';
 import { sessionContent, toSession } from '../records.js';
 import { decodeConnection, decodeConnectionRecords, decodePresenceSnapshot, decodeRecord, encodeContent } from './session-codec.js';
 import { customStatusArgs } from '../status-args.js';
+import { explainUser } from './explain.js';
 import type { ConnectSessionInput, Session, SessionResult, UserConnection } from '../types.js';
 import { itemOf, itemResult } from '../batch.js';
 import { BATCH_CHUNK, batchArgs, inChunks } from '../lua-batch.js';
@@ -22,6 +23,7 @@ export function redisSessions({ client, keyPrefix, keys, retention, calendarArg,
   | 'presenceSnapshot'
   | 'setUserStatus'
   | 'setSessionActivity'
+  | 'presenceExplain'
 > {
   type ConnectReply = [number, string | null, string];
   type DisconnectReply = [0] | [1, string, string, string] | [typeof NEEDS_CALENDAR, number];
@@ -118,6 +120,9 @@ export function redisSessions({ client, keyPrefix, keys, retention, calendarArg,
         const reply = (await client.setUserStatus(keys.user(input.userId), keys.statusExpiry(), keyPrefix, input.userId, input.status, ...customStatusArgs(input.customStatus), now, retention)) as string;
         return decodeConnection(input.userId, reply);
       }),
+
+    presenceExplain: (userId) =>
+      explainUser(client, userId, { user: keys.user(userId), pendingOffline: keys.pendingOffline(), nodes: keys.nodes(), tombstone: keys.tombstone }),
 
     setSessionActivity: (sessionId, activity, now) =>
       guard(async () => {

@@ -7,6 +7,7 @@ import type { StateBus } from '../topics.js';
 import type {
   GuildPresence,
   PresenceEvent,
+  PresenceExplanation,
   RoomEvent,
   Session,
   SessionItem,
@@ -120,6 +121,8 @@ export interface StateService {
   /** Chosen status (ONLINE, DND, INVISIBLE) and custom status (undefined keeps it, null clears it); answers the truth. */
   setUserStatus(input: SetUserStatusArgs): Promise<UserConnection>;
   setSessionActivity(input: SetSessionActivityArgs): Promise<SessionResult>;
+  /** Everything that keeps a user shown as they are (services). */
+  presenceExplain(userId: unknown): Promise<PresenceExplanation>;
   /** With a viewer (a user token), users sharing none of its guilds read as unknown: OFFLINE. */
   connectionStates(userIds: readonly unknown[], viewer?: Viewer | null): Promise<UserConnection[]>;
   joinVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;

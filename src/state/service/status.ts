@@ -55,8 +55,9 @@ export function assertCustomStatus(value: CustomStatusArgs | null | undefined, f
 }
 
 /** Chosen status, custom status and session activity: validation, the clock, one engine call each. */
-export function statusService({ engine, clock }: StateServiceDeps): Pick<StateService, 'setUserStatus' | 'setSessionActivity'> {
+export function statusService({ engine, clock }: StateServiceDeps): Pick<StateService, 'setUserStatus' | 'setSessionActivity' | 'presenceExplain'> {
   return {
+    presenceExplain: async (userId) => engine.presenceExplain(assertId(userId, 'userId')),
     async setUserStatus(input) {
       const now = clock.now();
       const userId = assertId(input.userId, 'input.userId');

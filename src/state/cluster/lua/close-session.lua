@@ -31,6 +31,8 @@ if not rec then return with_ops({ 'UNKNOWN', false, false }, uid, due) end
 
 sessions[sid] = nil
 redis.call('HDEL', ukey, 's:' .. sid)
+-- The last close, for presenceExplain: one short field keeps the hash a listpack.
+redis.call('HSET', ukey, 'rc', sid .. '\t' .. now)
 if rec.n then redis.call('ZREM', KEYS[4], rec.n .. '\n' .. sid .. '\n' .. uid)
 else redis.call('ZREM', KEYS[5], uid .. '\n' .. sid) end
 local after = summarize(sessions)

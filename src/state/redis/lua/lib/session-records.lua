@@ -13,7 +13,7 @@
 -- pv (presence version), q (sequence), sa (the sessions' activity and
 -- platforms, lib/status.lua; kept while an OFFLINE is held back), st (chosen
 -- status when not ONLINE), cs (custom status JSON), vl (lastSeenAt users see
--- while st is INVISIBLE).
+-- while st is INVISIBLE), rc (the last close, 'sessionId\tclosedAt').
 
 -- Splits on '\n', keeping empty parts.
 local function split_fields(text)

@@ -96,6 +96,8 @@ local function close_session(sid, ctx)
   local before = summarize(sessions)
   sessions[sid] = nil
   redis.call('HDEL', ukey, 's:' .. sid)
+  -- The last close, for presenceExplain: one short field keeps the hash a listpack.
+  redis.call('HSET', ukey, 'rc', sid .. '\t' .. ctx.now)
   if rec.n then node_remove(rec.n, sid) else redis.call('ZREM', UNLEASED, sid) end
   local after = summarize(sessions)
   store_summary(ukey, after)
