@@ -1,4 +1,5 @@
-import type { GuildPresence, ItemError, PresenceEvent, Session, SessionItem, SessionResult, UserConnection } from '../state/types.js';
+import type { GuildPresence, ItemError, OnlineMember, OnlineMembersPage, PresenceEvent, Session, SessionItem, SessionResult, UserConnection } from '../state/types.js';
+import { MEMBERS_PAGE } from '../state/service/presence.js';
 import { BATCH_LIMIT } from '../state/batch.js';
 import { viewerOf } from '../auth/caller.js';
 import { builder } from './builder.js';
@@ -43,6 +44,25 @@ const GuildPresenceRef = builder.objectRef<GuildPresence>('GuildPresence').imple
     guildId: t.exposeID('guildId'),
     onlineCount: t.exposeInt('onlineCount', { description: 'Members with a live session' }),
     voiceCount: t.exposeInt('voiceCount', { description: 'Members in one of its voice channels' }),
+  }),
+});
+
+export const OnlineMemberRef = builder.objectRef<OnlineMember>('OnlineMember').implement({
+  description: "A member the guild's view shows online",
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    status: t.expose('status', { type: UserStatusEnum, description: 'ONLINE, IDLE or DND' }),
+    platforms: t.expose('platforms', { type: [PlatformEnum] }),
+    customStatus: t.expose('customStatus', { type: CustomStatusRef, nullable: true }),
+  }),
+});
+
+const OnlineMembersPageRef = builder.objectRef<OnlineMembersPage>('OnlineMembersPage').implement({
+  fields: (t) => ({
+    guildId: t.exposeID('guildId'),
+    entries: t.expose('entries', { type: [OnlineMemberRef], description: 'In user id order (byte order); may hold fewer than `first` when members left while it was read' }),
+    endCursor: t.exposeString('endCursor', { nullable: true, description: 'Pass as `after` for the next page' }),
+    hasNextPage: t.exposeBoolean('hasNextPage'),
   }),
 });
 
@@ -113,6 +133,13 @@ builder.queryFields((t) => ({
     args: { guildId: t.arg.id({ required: true }) },
     authScopes: (_root, { guildId }) => ({ guild: guildId }),
     resolve: (_root, { guildId }, { state }) => state.guildPresence(guildId),
+  }),
+  onlineMembers: t.field({
+    type: OnlineMembersPageRef,
+    description: `A page of the guild's online members (as its view shows them: no invisible user) in a stable order, \`first\` per page (default ${MEMBERS_PAGE.default}, at most ${MEMBERS_PAGE.max}): a member who stays online is listed once, whatever joins and leaves meanwhile`,
+    args: { guildId: t.arg.id({ required: true }), first: t.arg.int(), after: t.arg.string() },
+    authScopes: (_root, { guildId }) => ({ guild: guildId }),
+    resolve: (_root, { guildId, first, after }, { state }) => state.onlineMembers(guildId, first, after),
   }),
   session: t.field({
     type: SessionRef,

@@ -13,6 +13,7 @@ import type {
   SessionResult,
   SetUserStatusInput,
   PresenceExplanation,
+  OnlineMember,
   Activity,
   UserConnection,
   StudyDayClosed,
@@ -53,6 +54,12 @@ export interface StateEngine {
   joinVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   leaveVoice(input: VoiceChannelInput, now: number): Promise<VoiceStateChange>;
   channelStates(guildId: string): Promise<VoiceChannel[]>;
+  /**
+   * Up to `first` of the guild's online view after `after` (a user id), in
+   * byte order; `lastRead` is the last id read, a member of the view or not
+   * by the time its status was read.
+   */
+  onlineMembers(guildId: string, first: number, after: string | null): Promise<{ entries: OnlineMember[]; lastRead: string | null; hasNextPage: boolean }>;
   /** How many of the guild's members are online and in voice: O(1), no member list read. */
   guildPresence(guildId: string): Promise<GuildPresence>;
 

@@ -1,4 +1,4 @@
-import type { Activity, ChosenStatus, ConnectionState, CustomStatus, Platform, UserConnection, UserStatus } from './types.js';
+import type { Activity, ChosenStatus, ConnectionState, CustomStatus, OnlineMember, Platform, UserConnection, UserStatus } from './types.js';
 
 /**
  * The status rule (docs/semantics.md, "Status"), written once for
@@ -145,4 +145,18 @@ export function customStatusOf(json: string | null | undefined, now: number): Cu
   if (!json) return null;
   const cs = JSON.parse(json) as CustomStatus;
   return cs.expiresAt !== null && cs.expiresAt <= now ? null : cs;
+}
+
+/** A guild view's member from their connection (the truth): null when the view no longer shows them (offline or invisible meanwhile). */
+export const asOnlineMember = (c: UserConnection): OnlineMember | null =>
+  c.state !== 'ONLINE' || c.status === 'INVISIBLE' ? null : { userId: c.userId, status: c.status, platforms: c.platforms, customStatus: c.customStatus };
+
+/** onlineMembers' answer from the ids read (first + 1 at most) and their connections. */
+export function memberPage(ids: readonly string[], first: number, connectionOfId: (i: number) => UserConnection) {
+  const read = ids.slice(0, first);
+  return {
+    entries: read.flatMap((_, i) => asOnlineMember(connectionOfId(i)) ?? []),
+    lastRead: read.at(-1) ?? null,
+    hasNextPage: ids.length > first,
+  };
 }

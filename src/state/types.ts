@@ -223,6 +223,22 @@ export interface RoomEventInput {
   message: string | null;
 }
 
+/** A guild's online member as its view shows them. */
+export interface OnlineMember {
+  userId: string;
+  status: UserStatus;
+  platforms: Platform[];
+  customStatus: CustomStatus | null;
+}
+
+export interface OnlineMembersPage {
+  guildId: string;
+  entries: OnlineMember[];
+  /** Where the next page starts (opaque); null when nothing was read. */
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
 /** Why a user is shown as they are (presenceExplain, services only): everything that keeps them online. */
 export interface PresenceExplanation {
   userId: string;

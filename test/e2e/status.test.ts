@@ -76,6 +76,27 @@ describe.each(['redis', 'cluster'] as const)('status over GraphQL, through two i
     expect((await gql(a.url, STATES, { ids: ['ghost'] }, service)).data?.connectionStates[0]).toMatchObject({ status: 'INVISIBLE', customStatus: { text: 'shh' } });
   });
 
+  it('pages online members over HTTP for members of the guild only', async () => {
+    const [a, b] = await startPair({ auth: authConfig() }, engine);
+    for (let i = 0; i < 5; i++) await gql(a.url, CONNECT, { input: { sessionId: `om-${i}`, userId: `om${i}`, guildIds: ['gm'], platform: 'WEB' } }, service);
+    await gql(a.url, SET_STATUS, { input: { userId: 'om3', status: 'INVISIBLE' } }, service);
+    const PAGE = 'query ($g: ID!, $after: String) { onlineMembers(guildId: $g, first: 2, after: $after) { entries { userId status platforms } endCursor hasNextPage } }';
+    const member = bearer(await userToken({ sub: 'viewer', guilds: ['gm'] }));
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = (await gql(b.url, PAGE, { g: 'gm', after }, member)).data?.onlineMembers;
+      ids.push(...page.entries.map((e: { userId: string }) => e.userId));
+      expect(page.entries.every((e: { status: string; platforms: string[] }) => e.status === 'ONLINE' && e.platforms[0] === 'WEB')).toBe(true);
+      if (!page.hasNextPage) break;
+      after = page.endCursor;
+    }
+    expect(ids).toEqual(['om0', 'om1', 'om2', 'om4']);
+    const outsider = bearer(await userToken({ sub: 'outsider', guilds: ['other'] }));
+    expect(codeOf(await gql(b.url, PAGE, { g: 'gm' }, outsider))).toBe('FORBIDDEN');
+    expect(codeOf(await gql(b.url, 'query { onlineMembers(guildId: "gm", first: 5000) { hasNextPage } }', {}, service))).toBe('BAD_USER_INPUT');
+  });
+
   it('explains why a user is online, to services only', async () => {
     const [a, b] = await startPair({ auth: authConfig() }, engine);
     await gql(a.url, CONNECT, { input: { sessionId: 'ex-1', userId: 'why', guildIds: ['gs'], nodeId: 'gw-9', platform: 'MOBILE' } }, service);

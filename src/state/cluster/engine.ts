@@ -8,6 +8,7 @@ import { clusterRooms } from './rooms.js';
 import { clusterSessions } from './sessions.js';
 import { clusterStudy } from './study.js';
 import { clusterVoice } from './voice.js';
+import { clusterMembers } from './members.js';
 
 export type { ClusterStateOptions };
 
@@ -25,6 +26,7 @@ export function createClusterState(options: ClusterStateOptions) {
     ...sessions,
     ...clusterBatchSessions(ctx, sessions),
     ...clusterVoice(ctx),
+    ...clusterMembers(ctx, sessions),
     ...clusterNodes(ctx, sessions),
     ...clusterStudy(ctx),
     ...clusterRooms(ctx),

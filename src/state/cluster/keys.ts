@@ -80,13 +80,13 @@ export function createClusterKeys(prefix: string) {
     tombstone: (sessionId: string) => `${inPartition(sessionId)}:tomb:${sessionId}`,
     /** HASH: userId → seq of the last derived op applied to the session partition's index. */
     indexSeen: (sessionId: string) => `${inPartition(sessionId)}:seen`,
-    /** HASH: userId → presence version, for users online as seen from the guild (the version of the transition it applied). */
-    guildOnline: (guildId: string) => `${guild(guildId)}:online`,
+    /** ZSET (scores 0): users online as seen from the guild, paged by id; their versions are in guildSeen. */
+    guildOnline: (guildId: string) => `${guild(guildId)}:online:byid`,
     /** HASH: userId → channelId for everyone in a voice channel of the guild. */
     guildVoice: (guildId: string) => `${guild(guildId)}:voice`,
     /** STRING: the guild's voice version, raised by every voice change applied to it. */
     guildVoiceVersion: (guildId: string) => `${guild(guildId)}:voice:v`,
-    /** HASH: userId → seq of the last derived op applied to the guild. */
+    /** HASH: userId → seq of the last derived op applied to the guild, then '\t' and the presence version of the transition it applied while they are online there. */
     guildSeen: (guildId: string) => `${guild(guildId)}:seen`,
     /** ZSET: userId → when they left both of the guild's views; their seen entry goes some minutes later. */
     guildGone: (guildId: string) => `${guild(guildId)}:gone`,

@@ -40,6 +40,7 @@ const steps = {
   settleDayTimers: { file: 'settle-day-timers.lua', keys: null },
   readConnections: { file: 'connection-states.lua', keys: null, reads: true },
   readPresence: { file: 'presence-read.lua', keys: null, reads: true },
+  readGuildView: { file: 'guild-view.lua', keys: 2, reads: true },
   // Batch ingest: many calls of one step in one (lua-batch.ts), every item's keys in the one slot.
   claimSessions: { file: 'claim.lua', keys: 'batch' },
   markClosedMany: { file: 'mark-closed.lua', keys: 'batch' },

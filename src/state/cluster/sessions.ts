@@ -66,6 +66,13 @@ export function clusterSessions(ctx: ClusterContext) {
   const { tombstoneSeconds, defaultLeaseMs } = options;
   const { openArgs, closeArgs, opened, closed, tombstoned } = sessionStepParts(ctx);
   const userStepKeys = (userId: string, sessionId: string) => lists.user(userId, sessionId).keys;
+  /** A guild's online members with the version of the transition it applied to each, read in one step. */
+  async function guildView(guildId: string): Promise<Record<string, string>> {
+    const flat = (await steps.readGuildView(keys.guildOnline(guildId), keys.guildSeen(guildId))) as string[];
+    const view: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) view[flat[i]!] = flat[i + 1]!;
+    return view;
+  }
 
   /** Closes a session for its owner (known from the index or a node's list); the tombstone is set first. */
   async function close(userId: string, sessionId: string, now: number): Promise<SessionResult> {
@@ -134,7 +141,7 @@ export function clusterSessions(ctx: ClusterContext) {
      */
     presenceSnapshot: (target: { guildId: string } | { userIds: string[] }): Promise<PresenceSnapshotEntry[]> =>
       guard(async () => {
-        const view = 'guildId' in target ? await client.hgetall(keys.guildOnline(target.guildId)) : null;
+        const view = 'guildId' in target ? await guildView(target.guildId) : null;
         const userIds = view ? Object.keys(view) : (target as { userIds: string[] }).userIds;
         const pages = await Promise.all(
           [...groupByPartition(userIds, partitionOf).values()].map(async (indexes) => {
@@ -174,7 +181,7 @@ export function clusterSessions(ctx: ClusterContext) {
       explainUser(client, userId, { user: keys.user(userId), pendingOffline: keys.pendingOffline(partitionOf(userId)), nodes: keys.nodes(), tombstone: keys.tombstone }),
 
     /** Users online in a guild, as its view says. */
-    guildOnline: (guildId: string) => guard(() => client.hkeys(keys.guildOnline(guildId))),
+    guildOnline: (guildId: string) => guard(() => client.zrange(keys.guildOnline(guildId), 0, -1)),
   };
 }
 

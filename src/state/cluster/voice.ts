@@ -49,7 +49,7 @@ export function clusterVoice({ client, options, keys, lists, steps, repairDelayM
     /** The guild's two views share its slot: two O(1) counts on its master, sent together. */
     guildPresence: (guildId: string): Promise<GuildPresence> =>
       guard(async () => {
-        const [onlineCount, voiceCount] = await Promise.all([client.hlen(keys.guildOnline(guildId)), client.hlen(keys.guildVoice(guildId))]);
+        const [onlineCount, voiceCount] = await Promise.all([client.zcard(keys.guildOnline(guildId)), client.hlen(keys.guildVoice(guildId))]);
         return { guildId, onlineCount, voiceCount };
       }),
   };

@@ -7,6 +7,7 @@ import { memorySessions } from './sessions.js';
 import { createMemoryStore, type MemoryEngineOptions } from './store.js';
 import { memoryStudy } from './study.js';
 import { memoryStatus } from './status.js';
+import { memoryMembers } from './members.js';
 import { memoryVoice } from './voice.js';
 
 export type { MemoryEngineOptions };
@@ -26,6 +27,7 @@ export function createMemoryEngine(options: MemoryEngineOptions): StateEngine {
     connectSessions: (inputs, now) => eachItem(inputs, (input) => sessions.connectSession(input, now)),
     disconnectSessions: (sessionIds, now) => eachItem(sessionIds, (id) => sessions.disconnectSession(id, now)),
     ...memoryStatus(store, steps),
+    ...memoryMembers(store, steps),
     ...memoryVoice(store),
     ...memoryNodes(store, steps),
     ...memoryStudy(store),

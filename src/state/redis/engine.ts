@@ -6,6 +6,7 @@ import { defineScripts } from './scripts.js';
 import { redisSessions } from './sessions.js';
 import { redisStudy } from './study.js';
 import { redisVoice } from './voice.js';
+import { redisMembers } from './members.js';
 
 export type { RedisEngineOptions };
 
@@ -16,6 +17,7 @@ export function createRedisEngine(options: RedisEngineOptions): StateEngine {
   return {
     ...redisSessions(ctx),
     ...redisVoice(ctx),
+    ...redisMembers(ctx),
     ...redisNodes(ctx),
     ...redisStudy(ctx),
     ...redisRooms(ctx),

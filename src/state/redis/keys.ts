@@ -19,7 +19,7 @@ export function createKeys(prefix: string) {
     voice: (guildId: string) => key(n.voice, guildId),
     /** STRING: the guild's voice version, raised by every voice event. */
     voiceVersion: (guildId: string) => key(n.voiceVersion, guildId),
-    /** SET: users online as seen from the guild (for snapshots). */
+    /** ZSET (scores 0): users online as seen from the guild, paged by id (ZRANGEBYLEX) for onlineMembers. */
     guildOnline: (guildId: string) => key(n.guildOnline, guildId),
     /** STRING: a closed session's tombstone, so a late CONNECT is ignored. */
     tombstone: (sessionId: string) => key(n.tombstone, sessionId),

@@ -18,7 +18,7 @@ export const keyNames = {
   session: { lua: 'session_key', pieces: ['sessions:{', { bucketOf: 0, buckets: SESSION_BUCKETS }, '}'] },
   voice: { lua: 'voice_key', pieces: ['guild:{', id(0), '}:voice'] },
   voiceVersion: { lua: 'voice_version_key', pieces: ['guild:{', id(0), '}:voice:v'] },
-  guildOnline: { lua: 'online_key', pieces: ['guild:{', id(0), '}:online'] },
+  guildOnline: { lua: 'online_key', pieces: ['guild:{', id(0), '}:online:byid'] },
   tombstone: { lua: 'tomb_key', pieces: ['tomb:{', id(0), '}'] },
   nodes: { lua: 'NODES', pieces: ['nodes'] },
   /** The bucket is an argument of its own: Lua walks a node's buckets by number. */

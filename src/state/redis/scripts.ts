@@ -26,6 +26,7 @@ const scripts = {
   setSessionActivity: { file: 'set-session-activity.lua', keys: 1 },
   syncNodeSessions: { file: 'sync-node-sessions.lua', keys: 1 },
   presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1, reads: true },
+  onlineMembers: { file: 'online-members.lua', keys: 1, reads: true },
   voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2, reads: true },
   releaseLock: { file: 'release-lock.lua', keys: 1 },
   connectionStates: { file: 'connection-states.lua', keys: 0, reads: true },
@@ -55,6 +56,7 @@ declare module 'ioredis' {
     setSessionActivity(...args: Arg[]): Result<unknown, Context>;
     syncNodeSessions(...args: Arg[]): Result<unknown, Context>;
     presenceSnapshot(...args: Arg[]): Result<unknown, Context>;
+    onlineMembers(...args: Arg[]): Result<unknown, Context>;
     voiceSnapshot(...args: Arg[]): Result<unknown, Context>;
     releaseLock(...args: Arg[]): Result<unknown, Context>;
     connectionStates(...args: Arg[]): Result<unknown, Context>;

@@ -43,7 +43,7 @@ export function redisVoice({ client, keyPrefix, keys, retention }: RedisContext)
     // Two O(1) counts, sent together (one write, one round trip).
     guildPresence: (guildId) =>
       guard(async () => {
-        const [onlineCount, voiceCount] = await Promise.all([client.scard(keys.guildOnline(guildId)), client.hlen(keys.voice(guildId))]);
+        const [onlineCount, voiceCount] = await Promise.all([client.zcard(keys.guildOnline(guildId)), client.hlen(keys.voice(guildId))]);
         return { guildId, onlineCount, voiceCount };
       }),
 

@@ -8,6 +8,7 @@ import type {
   GuildPresence,
   PresenceEvent,
   PresenceExplanation,
+  OnlineMembersPage,
   RoomEvent,
   Session,
   SessionItem,
@@ -129,6 +130,8 @@ export interface StateService {
   leaveVoiceChannel(input: VoiceArgs): Promise<VoiceStateChange>;
   channelStates(guildId: unknown): Promise<VoiceChannel[]>;
   guildPresence(guildId: unknown): Promise<GuildPresence>;
+  /** A page of the guild's online members in id order (first: default 100, at most 1000), as its view shows them. */
+  onlineMembers(guildId: unknown, first?: unknown, after?: unknown): Promise<OnlineMembersPage>;
   /** The guild's counts now, then each change of them, at most one event per `guildCountsIntervalMs`. */
   guildPresenceChanged(guildId: unknown): Promise<AsyncIterableIterator<GuildPresence>>;
   heartbeat(nodeId: unknown, ttlSeconds?: unknown): Promise<NodeLease>;

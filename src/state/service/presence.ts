@@ -1,7 +1,8 @@
 import { badInput } from '../../errors.js';
 import { topics } from '../topics.js';
 import { withSnapshot } from '../../pubsub/with-snapshot.js';
-import { assertId, assertIdList, assertIdSet, assertOptionalId } from '../../validate.js';
+import { assertId, assertIdList, assertIdSet, assertInt, assertOptionalId } from '../../validate.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { offlineConnection } from '../records.js';
 import { asSeenByUsers } from '../status.js';
 import { assertActivity, assertPlatform } from './status.js';
@@ -28,8 +29,11 @@ const current = (c: UserConnection, now: number): UserConnection =>
 
 type PresencePart = Pick<
   StateService,
-  'connectSession' | 'disconnectSession' | 'connectSessions' | 'disconnectSessions' | 'session' | 'connectionStates' | 'presenceChanged'
+  'connectSession' | 'disconnectSession' | 'connectSessions' | 'disconnectSessions' | 'session' | 'connectionStates' | 'presenceChanged' | 'onlineMembers'
 >;
+
+/** onlineMembers page sizes. */
+export const MEMBERS_PAGE = { default: 100, max: 1000 } as const;
 
 /**
  * A batch's items validated one by one: the valid ones go to the engine in
@@ -60,6 +64,18 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
     connectSessions: (inputs) => batch(inputs, 'inputs', sessionInput, (valid) => engine.connectSessions(valid, clock.now())),
     disconnectSessions: (sessionIds) => batch(sessionIds, 'sessionIds', assertId, (valid) => engine.disconnectSessions(valid, clock.now())),
     session: async (sessionId) => engine.getSession(assertId(sessionId, 'sessionId')),
+    async onlineMembers(guildId, first, after) {
+      const guild = assertId(guildId, 'guildId');
+      const size = first === null || first === undefined ? MEMBERS_PAGE.default : assertInt(first, 'first', 1, MEMBERS_PAGE.max);
+      const page = await engine.onlineMembers(guild, size, decodeCursor(after, 'onlineMembers'));
+      const now = clock.now();
+      return {
+        guildId: guild,
+        entries: page.entries.map((m) => (m.customStatus?.expiresAt != null && m.customStatus.expiresAt <= now ? { ...m, customStatus: null } : m)),
+        endCursor: page.lastRead === null ? null : encodeCursor(page.lastRead),
+        hasNextPage: page.hasNextPage,
+      };
+    },
     async connectionStates(userIds, viewer = null) {
       const { connections, guildIdsOf } = await engine.connectionStates(assertIdList(userIds, 'userIds'));
       const now = clock.now();

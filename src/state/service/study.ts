@@ -12,13 +12,7 @@ export const REPORT_PAGE = { default: 100, max: 1000 } as const;
 /** How far back a service catches up on days nobody closed (all instances down). */
 const CATCH_UP_DAYS = 3;
 
-// studyReport cursors are opaque: the last user id of a page, base64url.
-const encodeCursor = (userId: string) => Buffer.from(userId, 'utf8').toString('base64url');
-function decodeCursor(cursor: unknown): string | null {
-  if (cursor === null || cursor === undefined) return null;
-  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,700}$/.test(cursor)) throw badInput('after is not a cursor from studyReport');
-  return assertId(Buffer.from(cursor, 'base64url').toString('utf8'), 'after');
-}
+import { decodeCursor, encodeCursor } from './cursor.js';
 
 type StudyPart = Pick<
   StateService,
@@ -90,7 +84,7 @@ export function studyService({ engine, bus, clock, calendar, studyRetentionDays,
       if (day === null || day === undefined) throw badInput('day is required');
       const valid = readDay(day);
       const size = first === null || first === undefined ? REPORT_PAGE.default : assertInt(first, 'first', 1, REPORT_PAGE.max);
-      const page = await engine.studyReport(valid, size, decodeCursor(after));
+      const page = await engine.studyReport(valid, size, decodeCursor(after, 'studyReport'));
       const last = page.entries.at(-1);
       return { day: valid, entries: page.entries, hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last.userId) : null };
     },

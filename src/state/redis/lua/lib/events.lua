@@ -9,8 +9,8 @@ local function publish_changes(uid, ukey, changes, at)
     if c.user then publish(presence_user_channel(uid), payload) end
     if not c.only_user then
       for _, g in ipairs(c.guilds) do
-        if c.previous == 'OFFLINE' then redis.call('SADD', online_key(g), uid)
-        elseif c.state == 'OFFLINE' then redis.call('SREM', online_key(g), uid) end
+        if c.previous == 'OFFLINE' then redis.call('ZADD', online_key(g), 0, uid)
+        elseif c.state == 'OFFLINE' then redis.call('ZREM', online_key(g), uid) end
         publish(presence_guild_channel(g), payload)
       end
     end
