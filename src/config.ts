@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { ResumeOptions } from './state/resume.js';
 
 /** Everything the server reads from its environment, validated once. */
 export interface Config {
@@ -33,6 +34,12 @@ export interface Config {
   readonly subscriptionMaxBufferedBytes: number;
   /** Shortest time between two guildPresenceChanged events of one guild. @default 1000 */
   readonly guildCountsIntervalMs: number;
+  /**
+   * What a guild's presence and voice logs keep for subscribers resuming
+   * with `after` / Last-Event-ID: `events` per guild and stream (0 keeps
+   * none), dropped after `idleMs` without a new event. @default { events: 1000, idleMs: 600000 }
+   */
+  readonly resume: ResumeOptions;
   /** Fail a Redis command that takes longer than this. @default 1000 */
   readonly redisCommandTimeoutMs: number;
   /** Answer a write only once this many replicas of its master hold it (WAIT); 0 answers once the master applied it. @default 0 */
@@ -192,6 +199,8 @@ const envSchema = z.object({
   SUBSCRIPTION_MAX_LAG_MS: int('SUBSCRIPTION_MAX_LAG_MS', 5_000, 100, 600_000),
   SUBSCRIPTION_MAX_BUFFERED_BYTES: int('SUBSCRIPTION_MAX_BUFFERED_BYTES', 1_048_576, 131_072, 1_073_741_824),
   GUILD_COUNTS_INTERVAL_MS: int('GUILD_COUNTS_INTERVAL_MS', 1_000, 50, 600_000),
+  RESUME_WINDOW_EVENTS: int('RESUME_WINDOW_EVENTS', 1_000, 0, 100_000),
+  RESUME_WINDOW_SECONDS: int('RESUME_WINDOW_SECONDS', 600, 1, 86_400),
   REDIS_COMMAND_TIMEOUT_MS: int('REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
   REDIS_WAIT_REPLICAS: int('REDIS_WAIT_REPLICAS', 0, 0, 16),
   REDIS_WAIT_TIMEOUT_MS: int('REDIS_WAIT_TIMEOUT_MS', 250, 1, 60_000),
@@ -393,6 +402,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionMaxLagMs: v.SUBSCRIPTION_MAX_LAG_MS,
     subscriptionMaxBufferedBytes: v.SUBSCRIPTION_MAX_BUFFERED_BYTES,
     guildCountsIntervalMs: v.GUILD_COUNTS_INTERVAL_MS,
+    resume: Object.freeze({ events: v.RESUME_WINDOW_EVENTS, idleMs: v.RESUME_WINDOW_SECONDS * 1000 }),
     redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS,
     redisWaitReplicas: v.REDIS_WAIT_REPLICAS,
     redisWaitTimeoutMs: v.REDIS_WAIT_TIMEOUT_MS,

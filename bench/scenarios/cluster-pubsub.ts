@@ -45,7 +45,7 @@ async function run(name: string, transportOf: (clients: ClusterClients, prefix: 
   const reading = (async () => {
     for await (const _ of stream) received++;
   })();
-  const event = (i: number) => ({ userId: users[i % USERS]!, state: 'ONLINE' as const, previousState: 'OFFLINE' as const, status: 'ONLINE' as const, previousStatus: 'OFFLINE' as const, platforms: [], customStatus: null, sessionCount: 1, guildIds: [], at: i, version: i, snapshot: false });
+  const event = (i: number) => ({ userId: users[i % USERS]!, state: 'ONLINE' as const, previousState: 'OFFLINE' as const, status: 'ONLINE' as const, previousStatus: 'OFFLINE' as const, platforms: [], customStatus: null, sessionCount: 1, guildIds: [], at: i, version: i, snapshot: false, position: null });
   const publish = async (count: number) => {
     for (let i = 0; i < count; i += BATCH) {
       const sends = [];

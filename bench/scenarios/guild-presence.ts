@@ -19,7 +19,7 @@ export async function guildPresence(ctx: BenchContext) {
   const runtime = await createState(config, manualClock(Date.now()), silentLogger);
   try {
     for (let from = 0; from < MEMBERS; from += 1_000) {
-      const inputs = Array.from({ length: 1_000 }, (_, i) => ({ sessionId: `gp-s${from + i}`, userId: `gp-u${from + i}`, guildIds: ['big'] }));
+      const inputs = Array.from({ length: 1_000 }, (_, i) => ({ sessionId: `gp-s${from + i}`, userId: `gp-u${from + i}`, guildIds: ['big'], platform: 'DESKTOP' }));
       await runtime.service.connectSessions(inputs);
     }
     for (let i = 0; i < MEMBERS / 10; i++) await runtime.service.joinVoiceChannel({ guildId: 'big', channelId: `c${i % 50}`, userId: `gp-u${i}` });
@@ -30,6 +30,7 @@ export async function guildPresence(ctx: BenchContext) {
   const url = `http://127.0.0.1:${server.ports[0]}/graphql`;
   const query = 'query ($g: ID!) { guildPresence(guildId: $g) { onlineCount voiceCount } }';
   const times: number[] = [];
+  const pages: number[] = [];
   let throttled: Record<string, number> = {};
   try {
     const first = (await graphql(url, query, { g: 'big' })) as { guildPresence?: { onlineCount: number } };
@@ -39,11 +40,26 @@ export async function guildPresence(ctx: BenchContext) {
       await graphql(url, query, { g: 'big' });
       times.push(performance.now() - t);
     }
+    // A page of 100 from a random place in the guild's member list (ids are 'gp-u<n>'), as a front end scrolling it.
+    const page = 'query ($g: ID!, $after: String) { onlineMembers(guildId: $g, first: 100, after: $after) { entries { userId status platforms } endCursor hasNextPage } }';
+    for (let i = 0; i < READS; i++) {
+      const after = Buffer.from(`gp-u${Math.floor(Math.random() * MEMBERS)}`).toString('base64url');
+      const t = performance.now();
+      const answer = (await graphql(url, page, { g: 'big', after })) as { onlineMembers?: { entries: unknown[] } };
+      pages.push(performance.now() - t);
+      if (!answer.onlineMembers) throw new Error(`onlineMembers answered ${JSON.stringify(answer)}`);
+    }
     throttled = await countsUnderLoad(ctx, config, server.ports as [number, number]);
   } finally {
     await server.stop();
   }
-  return { guild_presence_100000_p50_ms: percentile(times, 50), guild_presence_100000_p99_ms: percentile(times, 99), ...throttled };
+  return {
+    guild_presence_100000_p50_ms: percentile(times, 50),
+    guild_presence_100000_p99_ms: percentile(times, 99),
+    online_members_page_100_p50_ms: percentile(pages, 50),
+    online_members_page_100_p99_ms: percentile(pages, 99),
+    ...throttled,
+  };
 }
 
 /**

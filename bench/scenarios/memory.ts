@@ -4,7 +4,12 @@ import type { BenchContext } from '../run.js';
 
 const usedMemory = async (redis: Redis) => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
 
-/** Redis bytes per online user (one session, two guilds) and Node heap per idle WebSocket subscriber. */
+/**
+ * Redis bytes per online user (one session with a platform, every third one
+ * idle, two guilds of 50; every tenth user DND with a custom status) and Node
+ * heap per idle WebSocket subscriber. The guilds' resume logs are bounded per
+ * guild, not per member: their bytes are counted apart.
+ */
 export async function memory(ctx: BenchContext) {
   await ctx.flushRedis();
   const redis = new Redis(ctx.redisUrl);
@@ -19,15 +24,30 @@ export async function memory(ctx: BenchContext) {
   for (let n = 0; n < users / perNode; n++) {
     const sessions = Array.from({ length: perNode }, (_, i) => {
       const id = n * perNode + i;
-      return { sessionId: `sess-${id}`, userId: `user-${id}`, guildIds: [`guild-${id % 50}`, `guild-${(id + 7) % 50}`] };
+      return {
+        sessionId: `sess-${id}`,
+        userId: `user-${id}`,
+        guildIds: [`guild-${id % 50}`, `guild-${(id + 7) % 50}`],
+        platform: (['DESKTOP', 'MOBILE', 'WEB'] as const)[id % 3],
+        activity: id % 3 === 0 ? 'IDLE' : 'ACTIVE',
+      };
     });
     await graphql(url, 'mutation($i: SyncNodeSessionsInput!) { syncNodeSessions(input: $i) { opened } }', {
       i: { nodeId: `gw-${n}`, ttlSeconds: 3600, sessions },
     });
   }
+  const statuses = Array.from({ length: users / 10 }, (_, k) => `user-${k * 10}`);
+  for (let from = 0; from < statuses.length; from += 100) {
+    const aliases = statuses.slice(from, from + 100).map((userId, j) => `s${j}: setUserStatus(input: { userId: "${userId}", status: DND, customStatus: { text: "studying", emoji: "📚" } }) { status }`);
+    await graphql(url, `mutation { ${aliases.join('\n')} }`);
+  }
   // Redis shrinks idle clients' query buffers (the last sync was ~500 KB) on its cron.
   await sleep(1_500);
-  const redis_bytes_per_user = ((await usedMemory(redis)) - before) / users;
+  const logKeys = Array.from({ length: 50 }, (_, g) => `ss:guild:{guild-${g}}:presence:log`);
+  const logBytes = (await Promise.all(logKeys.map(async (key) => Number((await redis.call('MEMORY', 'USAGE', key)) ?? 0)))).reduce((a, b) => a + b, 0);
+  const total = (await usedMemory(redis)) - before;
+  const redis_bytes_per_user = (total - logBytes) / users;
+  const redis_log_bytes_per_guild = logBytes / 50;
 
   const subscribers = ctx.quick ? 1_000 : 5_000;
   const heapBefore = (await heapOf(side)).heapUsed;
@@ -41,5 +61,5 @@ export async function memory(ctx: BenchContext) {
   await closeSockets(sockets);
   await server.stop();
   redis.disconnect();
-  return { redis_bytes_per_user, heap_bytes_per_subscriber, redis_users_measured: users, subscribers_measured: subscribers };
+  return { redis_bytes_per_user, redis_bytes_per_user_with_logs: total / users, redis_log_bytes_per_guild, heap_bytes_per_subscriber, redis_users_measured: users, subscribers_measured: subscribers };
 }

@@ -2,6 +2,7 @@ import type { GuildPresence, ItemError, OnlineMember, OnlineMembersPage, Presenc
 import { MEMBERS_PAGE } from '../state/service/presence.js';
 import { BATCH_LIMIT } from '../state/batch.js';
 import { viewerOf } from '../auth/caller.js';
+import { lastEventIdOf } from './last-event-id.js';
 import { builder } from './builder.js';
 import { ConnectionStateEnum } from './scalars.js';
 import { ActivityEnum, CustomStatusRef, PlatformEnum, UserStatusEnum } from './status-types.js';
@@ -104,6 +105,14 @@ const PresenceEventRef = builder.objectRef<PresenceEvent>('PresenceEvent').imple
     at: t.expose('at', { type: 'DateTime' }),
     version: t.exposeInt('version', { description: "The user's presence version; every presence event of the user raises it" }),
     snapshot: t.exposeBoolean('snapshot', { description: 'Part of the current state sent first (includeSnapshot), not a transition' }),
+    position: t.exposeString('position', {
+      nullable: true,
+      description: "Where this event is in the guild's stream: pass it as `after` (or, over SSE, it is the event id a reconnect sends as Last-Event-ID) to resume. Null on a user's own stream and on snapshot events",
+    }),
+    resync: t.boolean({
+      description: 'The events after the position a subscriber resumed from are no longer kept (RESUME_WINDOW_EVENTS / RESUME_WINDOW_SECONDS): take a snapshot. The other fields are empty; `position` is where the stream is now',
+      resolve: (event) => (event as { resync?: boolean }).resync === true,
+    }),
   }),
 });
 
@@ -188,13 +197,16 @@ builder.subscriptionFields((t) => ({
       guildId: t.arg.id(),
       userIds: t.arg.idList(),
       includeSnapshot: t.arg.boolean({ description: 'First send the current presence of the users (snapshot: true), then live events, with no gap' }),
+      after: t.arg.string({
+        description: "Resume a guild's stream from the `position` of the last event seen: every event missed since, then live ones, with no gap and no duplicate; one `resync` event when they are no longer kept. Needs guildId. Over SSE a reconnect's Last-Event-ID header counts as `after`",
+      }),
       statusChanges: t.arg.boolean({
         description: 'Also status changes (status, platforms, custom status) of users who stay online, as events with state = previousState = ONLINE; by default only ONLINE/OFFLINE transitions',
       }),
     },
     // User tokens subscribe by guild; only services may follow arbitrary users.
     authScopes: (_root, { guildId }) => (guildId ? { guild: guildId } : { service: true }),
-    subscribe: (_root, args, { state }) => state.presenceChanged(args),
+    subscribe: (_root, args, ctx) => ctx.state.presenceChanged({ ...args, after: args.after ?? lastEventIdOf(ctx) }),
     resolve: (event) => event,
   }),
   guildPresenceChanged: t.field({

@@ -1,5 +1,6 @@
 import type { VoiceChannel, VoiceStateChange } from '../state/types.js';
 import { builder } from './builder.js';
+import { lastEventIdOf } from './last-event-id.js';
 
 const VoiceChangeEnum = builder.enumType('VoiceChange', { values: ['JOINED', 'LEFT', 'MOVED'] as const });
 
@@ -23,6 +24,11 @@ const VoiceStateChangeRef = builder.objectRef<VoiceStateChange>('VoiceStateChang
     at: t.expose('at', { type: 'DateTime' }),
     version: t.exposeInt('version', { nullable: true, description: "The guild's voice version after this change; null when nothing changed" }),
     snapshot: t.exposeBoolean('snapshot', { description: 'Part of the current state sent first (includeSnapshot), as JOINED' }),
+    position: t.exposeString('position', { nullable: true, description: "Where this change is in the guild's voice stream: pass it as `after` to resume. Null on snapshot events" }),
+    resync: t.boolean({
+      description: 'The changes after the position a subscriber resumed from are no longer kept: take a snapshot. The other fields are empty; `position` is where the stream is now',
+      resolve: (change) => (change as { resync?: boolean }).resync === true,
+    }),
   }),
 });
 
@@ -67,9 +73,12 @@ builder.subscriptionField('channelStateChanged', (t) =>
     args: {
       guildId: t.arg.id({ required: true }),
       includeSnapshot: t.arg.boolean({ description: 'First send every member as JOINED (snapshot: true), then live events, with no gap' }),
+      after: t.arg.string({
+        description: 'Resume from the `position` of the last event seen: every change missed since, then live ones; one `resync` event when they are no longer kept. Over SSE a reconnect\'s Last-Event-ID header counts as `after`',
+      }),
     },
     authScopes: (_root, { guildId }) => ({ guild: guildId }),
-    subscribe: (_root, { guildId, includeSnapshot }, { state }) => state.channelStateChanged(guildId, includeSnapshot),
+    subscribe: (_root, { guildId, includeSnapshot, after }, ctx) => ctx.state.channelStateChanged(guildId, includeSnapshot, after ?? lastEventIdOf(ctx)),
     resolve: (change) => change,
   }),
 );

@@ -10,8 +10,8 @@ import type { BoundedIterator, Consumer } from '../pubsub/bounded-iterator.js';
 
 /** Where a shared subscription's events go: a graphql-ws socket or an SSE response wraps each in its own frame. */
 export interface PayloadSink {
-  /** One event's execution result as JSON (the same string for every subscriber of the same operation). */
-  send(resultJson: string): void;
+  /** One event's execution result as JSON (the same string for every subscriber of the same operation), and the event's position when it has one (SSE writes it as the event id). */
+  send(resultJson: string, position?: string): void;
   /** The source ended (no error) or failed (a masked error); called once, never after `stop`. */
   end(error?: GraphQLError): void;
 }
@@ -35,6 +35,12 @@ export const FANOUT_CONTEXT: object = new Proxy(Object.freeze({}), {
     throw new Error(`a subscription payload resolver read the context (${String(property)}): shared results may depend on the event alone`);
   },
 });
+
+/** A guild stream event's position (resume.ts), which SSE sends as its event id. */
+const positionOf = (event: unknown): string | undefined => {
+  const position = (event as { position?: unknown }).position;
+  return typeof position === 'string' ? position : undefined;
+};
 
 /** Whether `open` opened a stream (or the subscribe resolver refused with a result). */
 export const isStream = (opened: SharedStream | ExecutionResult): opened is SharedStream => 'stop' in opened;
@@ -119,7 +125,7 @@ class Stream implements SharedStream, Consumer<unknown> {
 
   onValue(event: unknown) {
     const { key, args, payloadJson } = this.operation;
-    if (!this.stopped) this.sink.send(payloadJson(event as object, key, args));
+    if (!this.stopped) this.sink.send(payloadJson(event as object, key, args), positionOf(event));
   }
 
   onEnd(error?: unknown) {

@@ -9,7 +9,7 @@ import { slowConsumerMessage, SlowConsumerGauge, type SlowConsumerLimits } from 
 const PING_MS = 12_000;
 const SSE_HEADERS = { 'Content-Type': 'text/event-stream', Connection: 'keep-alive', 'Cache-Control': 'no-cache', 'Content-Encoding': 'none' };
 const COMPLETE = 'event: complete\ndata:\n\n';
-const nextFrame = (json: string) => `event: next\ndata: ${json}\n\n`;
+const nextFrame = (json: string, id?: string) => `${id === undefined ? '' : `id: ${id}\n`}event: next\ndata: ${json}\n\n`;
 
 const acceptsEventStream = (request: Request) => request.headers.get('accept')?.includes('text/event-stream') === true;
 
@@ -66,8 +66,8 @@ class SseSink implements PayloadSink {
     res?.once('close', () => this.close());
   }
 
-  send(json: string) {
-    this.write(nextFrame(json));
+  send(json: string, position?: string) {
+    this.write(nextFrame(json, position));
   }
 
   end(error?: GraphQLError) {

@@ -47,6 +47,7 @@ type StateConfig = Pick<
   | 'studyCloseDelaySeconds'
   | 'reliability'
   | 'guildCountsIntervalMs'
+  | 'resume'
 >;
 
 /** What the app hooks into the state layer (metrics). */
@@ -70,6 +71,7 @@ export async function createState(
     graceMs: config.reliability.presenceGraceMs,
     defaultLeaseMs: config.reliability.nodeLeaseSeconds * 1000,
     calendar,
+    resume: config.resume,
   };
   const serviceOptions = {
     clock,

@@ -1,11 +1,13 @@
 import type { ReplicaAcks } from './redis/replica-acks.js';
 import type { StudyCalendar } from './calendar.js';
+import type { LogRead, ResumeOptions } from './resume.js';
 import type {
   ConnectSessionInput,
   GuildPresence,
   NodeLease,
   NodeSyncResult,
   PresenceSnapshotEntry,
+  PresenceEvent,
   RoomEvent,
   SaveStudyTimeInput,
   Session,
@@ -77,6 +79,9 @@ export interface StateEngine {
   reap(now: number, sessionMaxAgeMs: number): Promise<{ closed: number; offline: number }>;
   /** Presence of users (or of those online in a guild) with their versions. */
   presenceSnapshot(target: { guildId: string } | { userIds: string[] }): Promise<PresenceSnapshotEntry[]>;
+  /** The guild's presence (or voice) events after a position, from its log; a gap when some are no longer kept. */
+  presenceLog(guildId: string, after: string): Promise<LogRead<PresenceEvent>>;
+  voiceLog(guildId: string, after: string): Promise<LogRead<VoiceStateChange>>;
   /** A guild's voice members and its voice version, read in one step. */
   voiceSnapshot(guildId: string): Promise<{ version: number; members: Array<[string, string]> }>;
   /** Takes a lock held until `ttlMs` passes or it is released; null when another holder has it. */
@@ -123,6 +128,8 @@ export interface EngineOptions {
   /** A node's lease until its first heartbeat: it starts with its first session. */
   defaultLeaseMs: number;
   calendar: StudyCalendar;
+  /** Guild event logs for resuming subscribers (resume.ts); none by default. */
+  resume?: ResumeOptions;
   /** Redis engines: answer a write once this many replicas hold it (replica-acks.ts); none by default. */
   replicaAcks?: ReplicaAcks | null;
 }

@@ -107,6 +107,7 @@ export function voiceChange(
     at,
     version: type === null ? null : version,
     snapshot: false,
+    position: null,
   };
 }
 

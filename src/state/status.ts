@@ -140,11 +140,13 @@ export function asSeenByUsers(c: UserConnection): UserConnection {
   return { userId: c.userId, state: 'OFFLINE', sessionCount: 0, roomId: null, lastSeenAt: c.hiddenLastSeenAt ?? null, status: 'OFFLINE', platforms: [], customStatus: null };
 }
 
-/** A stored custom status (JSON, as both engines and the scripts keep it); null when absent or past its expiry. */
-export function customStatusOf(json: string | null | undefined, now: number): CustomStatus | null {
-  if (!json) return null;
-  const cs = JSON.parse(json) as CustomStatus;
-  return cs.expiresAt !== null && cs.expiresAt <= now ? null : cs;
+/**
+ * What has a custom status, as read at `now`: one past its expiry reads as
+ * none, though the sweep that clears and announces it may not have run yet.
+ */
+export function unexpired<T extends { customStatus: CustomStatus | null }>(value: T, now: number): T {
+  const at = value.customStatus?.expiresAt;
+  return at !== undefined && at !== null && at <= now ? { ...value, customStatus: null } : value;
 }
 
 /** A guild view's member from their connection (the truth): null when the view no longer shows them (offline or invisible meanwhile). */

@@ -91,6 +91,8 @@ export interface VoiceStateChange {
   version: number | null;
   /** Part of the state sent first to an `includeSnapshot` subscriber. */
   snapshot: boolean;
+  /** Where this event is in its guild's voice log (resume.ts). */
+  position: string | null;
 }
 
 export interface PresenceEvent {
@@ -109,6 +111,8 @@ export interface PresenceEvent {
   version: number;
   /** Part of the state sent first to an `includeSnapshot` subscriber. */
   snapshot: boolean;
+  /** Where this event is in its guild's log (resume.ts); null on a user's own stream. */
+  position: string | null;
 }
 
 export interface RoomEvent {

@@ -85,7 +85,7 @@ describe.each(['redis', 'cluster'] as const)('status over GraphQL, through two i
     const ids: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page = (await gql(b.url, PAGE, { g: 'gm', after }, member)).data?.onlineMembers;
+      const page: { entries: Array<{ userId: string; status: string; platforms: string[] }>; endCursor: string; hasNextPage: boolean } = (await gql(b.url, PAGE, { g: 'gm', after }, member)).data?.onlineMembers;
       ids.push(...page.entries.map((e: { userId: string }) => e.userId));
       expect(page.entries.every((e: { status: string; platforms: string[] }) => e.status === 'ONLINE' && e.platforms[0] === 'WEB')).toBe(true);
       if (!page.hasNextPage) break;

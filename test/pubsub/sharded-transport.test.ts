@@ -28,6 +28,7 @@ const event = (userId: string, version: number): PresenceEvent => ({
   at: 1,
   version,
   snapshot: false,
+  position: null,
 });
 
 /** Sums a counter of CLUSTER INFO over every master. */

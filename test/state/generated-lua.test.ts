@@ -71,13 +71,13 @@ return {
     expect(replies).toEqual([
       {
         userId: odd, state: 'ONLINE', previousState: 'OFFLINE', status: 'DND', previousStatus: 'OFFLINE', platforms: ['DESKTOP', 'WEB'],
-        customStatus: { text: 'x', emoji: null, expiresAt: null }, sessionCount: 2, guildIds: ['g1', odd], at: 1795402800000, version: 7, snapshot: false,
+        customStatus: { text: 'x', emoji: null, expiresAt: null }, sessionCount: 2, guildIds: ['g1', odd], at: 1795402800000, version: 7, snapshot: false, position: null,
       },
       {
         userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', status: 'OFFLINE', previousStatus: 'IDLE', platforms: [],
-        customStatus: null, sessionCount: 0, guildIds: [], at: 1, version: 8, snapshot: false,
+        customStatus: null, sessionCount: 0, guildIds: [], at: 1, version: 8, snapshot: false, position: null,
       },
-      { changed: true, type: 'MOVED', guildId: odd, channelId: 'c2', previousChannelId: null, userId: 'u1', at: 1795402800000, version: 42, snapshot: false },
+      { changed: true, type: 'MOVED', guildId: odd, channelId: 'c2', previousChannelId: null, userId: 'u1', at: 1795402800000, version: 42, snapshot: false, position: null },
       { userId: 'u1', day: '2026-12-03', seconds: 86400, running: false },
       { type: 'ROOM_OUT', roomId: odd, userId: 'u1', targetUserId: null, alertCount: null, message: null, at: 5 },
       { day: '2026-12-03', users: 50000, totalSeconds: 4320000000 },

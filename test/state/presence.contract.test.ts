@@ -92,8 +92,8 @@ describe.each(engineNames)('sessions and presence contract (%s engine)', (engine
     await service.disconnectSession('s2');
     const got = await events.take(2);
     expect(got).toEqual<PresenceEvent[]>([
-      { userId: 'u1', state: 'ONLINE', previousState: 'OFFLINE', status: 'ONLINE', previousStatus: 'OFFLINE', platforms: [], customStatus: null, sessionCount: 1, guildIds: ['g1'], at: clock.now() - 10, version: 1, snapshot: false },
-      { userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', status: 'OFFLINE', previousStatus: 'ONLINE', platforms: [], customStatus: null, sessionCount: 0, guildIds: ['g1'], at: clock.now(), version: 2, snapshot: false },
+      { userId: 'u1', state: 'ONLINE', previousState: 'OFFLINE', status: 'ONLINE', previousStatus: 'OFFLINE', platforms: [], customStatus: null, sessionCount: 1, guildIds: ['g1'], at: clock.now() - 10, version: 1, snapshot: false, position: null },
+      { userId: 'u1', state: 'OFFLINE', previousState: 'ONLINE', status: 'OFFLINE', previousStatus: 'ONLINE', platforms: [], customStatus: null, sessionCount: 0, guildIds: ['g1'], at: clock.now(), version: 2, snapshot: false, position: null },
     ]);
     expect(await events.settle()).toHaveLength(2);
   });

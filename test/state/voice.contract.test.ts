@@ -16,7 +16,10 @@ describe.each(engineNames)('voice channels contract (%s engine)', (engine) => {
     const { service, watch, clock } = await setup();
     const g1 = await watch('g1');
     const joined = await service.joinVoiceChannel({ guildId: 'g1', channelId: 'c1', userId: 'u1' });
-    expect(joined).toEqual({ changed: true, type: 'JOINED', guildId: 'g1', channelId: 'c1', previousChannelId: null, userId: 'u1', at: clock.now(), version: 1, snapshot: false });
+    expect(joined).toEqual({
+      changed: true, type: 'JOINED', guildId: 'g1', channelId: 'c1', previousChannelId: null, userId: 'u1', at: clock.now(), version: 1, snapshot: false,
+      position: null,
+    });
     const moved = await service.joinVoiceChannel({ guildId: 'g1', channelId: 'c2', userId: 'u1' });
     expect(brief(moved)).toEqual(['MOVED', 'g1', 'c2', 'c1', 'u1']);
     expect(await service.channelStates('g1')).toEqual([{ guildId: 'g1', channelId: 'c2', userIds: ['u1'] }]);

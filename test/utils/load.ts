@@ -10,7 +10,7 @@ export interface RawSse {
   /** `event: next` frames received so far. */
   nexts(): number;
   /** The `data:` of every frame after the last `count` ones, parsed. */
-  lastFrames(count: number): Array<{ event: string; data: string }>;
+  lastFrames(count: number): Array<{ event: string; data: string; id?: string }>;
   /** Stops reading (TCP backpressure reaches the server), and starts again. */
   pause(): void;
   resume(): void;
@@ -26,7 +26,7 @@ export function rawSse(base: string, query: string, variables?: Record<string, u
   const body = JSON.stringify({ query, variables });
   let nexts = 0;
   let tail = ''; // the text after the last complete frame
-  const frames: Array<{ event: string; data: string }> = [];
+  const frames: Array<{ event: string; data: string; id?: string }> = [];
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   let markEnded: () => void = () => {};
@@ -52,9 +52,12 @@ export function rawSse(base: string, query: string, variables?: Record<string, u
       for (let at = complete.indexOf('event: next'); at >= 0; at = complete.indexOf('event: next', at + 11)) nexts++;
       // Keep the last frames only: a burst is many megabytes.
       for (const block of complete.slice(-8_192).split('\n\n')) {
-        if (!block.startsWith('event:')) continue;
-        const [eventLine = '', ...rest] = block.split('\n');
-        frames.push({ event: eventLine.slice('event: '.length), data: rest.join('\n').replace(/^data: ?/, '') });
+        // An event may start with its id (resumable streams), then event and data.
+        const id = block.startsWith('id: ') ? block.slice(4, block.indexOf('\n')) : undefined;
+        const rest = id === undefined ? block : block.slice(block.indexOf('\n') + 1);
+        if (!rest.startsWith('event:')) continue;
+        const [eventLine = '', ...data] = rest.split('\n');
+        frames.push({ event: eventLine.slice('event: '.length), data: data.join('\n').replace(/^data: ?/, ''), ...(id === undefined ? {} : { id }) });
       }
       if (frames.length > 64) frames.splice(0, frames.length - 64);
     });

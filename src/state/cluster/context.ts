@@ -37,6 +37,9 @@ export interface StepTargets {
   channels: string[];
 }
 
+/** apply.lua's key count (a guild's keys; rooms and the index repeat theirs). */
+export const APPLY_KEYS = 7;
+
 /** The keys and channels of each step, from the one keys module; the layout test checks each shares one slot. */
 export function stepKeys(keys: ClusterKeys) {
   const userOnly = (userId: string) => [keys.user(userId), keys.outbox(userId), keys.outboxDue(partitionOf(userId))];
@@ -68,11 +71,19 @@ export function stepKeys(keys: ClusterKeys) {
     grace: (userId: string): StepTargets => ({ keys: [...userOnly(userId), keys.pendingOffline(partitionOf(userId))], channels: own(userId) }),
     /** A guild's derived step, publishing presence and voice. */
     guild: (guildId: string): StepTargets => ({
-      keys: [keys.guildSeen(guildId), keys.guildOnline(guildId), keys.guildVoice(guildId), keys.guildVoiceVersion(guildId), keys.guildGone(guildId)],
+      keys: [
+        keys.guildSeen(guildId),
+        keys.guildOnline(guildId),
+        keys.guildVoice(guildId),
+        keys.guildVoiceVersion(guildId),
+        keys.guildGone(guildId),
+        keys.guildPresenceLog(guildId),
+        keys.guildVoiceLog(guildId),
+      ],
       channels: [keys.channels.presenceGuild(guildId), keys.channels.voiceGuild(guildId)],
     }),
-    /** The index's derived step: apply.lua's five keys are all the index bucket. */
-    index: (sessionId: string): StepTargets => ({ keys: Array<string>(5).fill(keys.sessionIndex(sessionId)), channels: [] }),
+    /** The index's derived step: apply.lua's keys are all the index bucket. */
+    index: (sessionId: string): StepTargets => ({ keys: Array<string>(APPLY_KEYS).fill(keys.sessionIndex(sessionId)), channels: [] }),
     ack: (userId: string): StepTargets => ({ keys: [keys.outbox(userId), keys.outboxDue(partitionOf(userId))], channels: [] }),
     study,
     /** A user step on study time with the outbox (a save): the user's keys, then the study keys. */
@@ -92,9 +103,9 @@ export function stepKeys(keys: ClusterKeys) {
       keys: [keys.roomEvent(roomId, eventId)],
       channels: [keys.channels.room(roomId), keys.channels.rooms()],
     }),
-    /** The room's derived step (ROOM_OUT): apply.lua's five keys are all the room's seen hash. */
+    /** The room's derived step (ROOM_OUT): apply.lua's keys are all the room's seen hash. */
     roomOps: (roomId: string): StepTargets => ({
-      keys: Array<string>(5).fill(keys.roomSeen(roomId)),
+      keys: Array<string>(APPLY_KEYS).fill(keys.roomSeen(roomId)),
       channels: [keys.channels.room(roomId), keys.channels.rooms()],
     }),
   };
@@ -117,7 +128,7 @@ export function createClusterContext(options: ClusterStateOptions) {
   const { client, keyPrefix, repairDelayMs = 2_000, seenKeptMs = 600_000, afterUserStep } = options;
   const keys = createClusterKeys(keyPrefix);
   const lists = stepKeys(keys);
-  const steps = defineSteps(client, options.replicaAcks ?? null);
+  const steps = defineSteps(client, options.replicaAcks ?? null, options.resume);
   const { calendarArg, withCalendar, daysOf } = createCalendarArgs(options.calendar);
   // As on a single Redis: two spare days keep a day readable for the full retention.
   const studyRetention = (options.studyRetentionDays + 2) * 86_400;

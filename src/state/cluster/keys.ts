@@ -88,6 +88,10 @@ export function createClusterKeys(prefix: string) {
     guildVoiceVersion: (guildId: string) => `${guild(guildId)}:voice:v`,
     /** HASH: userId → seq of the last derived op applied to the guild, then '\t' and the presence version of the transition it applied while they are online there. */
     guildSeen: (guildId: string) => `${guild(guildId)}:seen`,
+    /** STREAM (capped): the guild's presence events, for resuming subscribers (resume.ts). */
+    guildPresenceLog: (guildId: string) => `${guild(guildId)}:presence:log`,
+    /** STREAM (capped): the guild's voice events, for resuming subscribers. */
+    guildVoiceLog: (guildId: string) => `${guild(guildId)}:voice:log`,
     /** ZSET: userId → when they left both of the guild's views; their seen entry goes some minutes later. */
     guildGone: (guildId: string) => `${guild(guildId)}:gone`,
     /** ZSET: gateway nodeId → lease expiry (its own slot). */

@@ -3,6 +3,7 @@ import type { Cluster } from 'ioredis';
 import { batchLua } from '../lua-batch.js';
 import { luaPayloads } from '../redis/payloads.js';
 import type { ReplicaAcks } from '../redis/replica-acks.js';
+import { luaResume, NO_RESUME, type ResumeOptions } from '../resume.js';
 
 /**
  * The Cluster steps under `cluster/lua/`, each with a fixed key count: with
@@ -13,7 +14,7 @@ const steps = {
   claimSession: { file: 'claim.lua', keys: 2 },
   markClosed: { file: 'mark-closed.lua', keys: 2 },
   openSessionStep: { file: 'open-session.lua', keys: 7 },
-  applyOps: { file: 'apply.lua', keys: 5 },
+  applyOps: { file: 'apply.lua', keys: 7 },
   ackOps: { file: 'ack.lua', keys: 2 },
   joinVoiceStep: { file: 'join-voice.lua', keys: 3 },
   leaveVoiceStep: { file: 'leave-voice.lua', keys: 3 },
@@ -41,6 +42,7 @@ const steps = {
   readConnections: { file: 'connection-states.lua', keys: null, reads: true },
   readPresence: { file: 'presence-read.lua', keys: null, reads: true },
   readGuildView: { file: 'guild-view.lua', keys: 2, reads: true },
+  readLog: { file: '../../redis/lua/read-log.lua', keys: 1, reads: true },
   // Batch ingest: many calls of one step in one (lua-batch.ts), every item's keys in the one slot.
   claimSessions: { file: 'claim.lua', keys: 'batch' },
   markClosedMany: { file: 'mark-closed.lua', keys: 'batch' },
@@ -75,10 +77,10 @@ const firstKey = (keys: number | null | 'batch', args: Array<string | number>) =
  * NOSCRIPT) and returns them by name; with `acks`, a step that writes
  * answers once its master's replicas hold it (replica-acks.ts).
  */
-export function defineSteps(client: Cluster, acks: ReplicaAcks | null = null): Record<StepName, Step> {
-  // The payload functions come generated from redis/payloads.ts, after util.lua (their helpers).
+export function defineSteps(client: Cluster, acks: ReplicaAcks | null = null, resume: ResumeOptions = NO_RESUME): Record<StepName, Step> {
+  // The payload and log functions come generated (redis/payloads.ts, resume.ts), after util.lua (their helpers).
   const [util, ...rest] = LIBRARY.map(read);
-  const lib = [util, luaPayloads(), ...rest].join('\n');
+  const lib = [util, luaPayloads(), luaResume(resume), ...rest].join('\n');
   const out = {} as Record<StepName, Step>;
   for (const [name, { file, keys, ...rest }] of Object.entries(steps) as Array<[StepName, { file: string; keys: number | null | 'batch'; reads?: true }]>) {
     const body = read(`./lua/${file}`);

@@ -28,6 +28,8 @@ export function createMemoryEngine(options: MemoryEngineOptions): StateEngine {
     disconnectSessions: (sessionIds, now) => eachItem(sessionIds, (id) => sessions.disconnectSession(id, now)),
     ...memoryStatus(store, steps),
     ...memoryMembers(store, steps),
+    presenceLog: async (guildId, after) => store.presenceLogs.read(guildId, after),
+    voiceLog: async (guildId, after) => store.voiceLogs.read(guildId, after),
     ...memoryVoice(store),
     ...memoryNodes(store, steps),
     ...memoryStudy(store),
@@ -35,7 +37,7 @@ export function createMemoryEngine(options: MemoryEngineOptions): StateEngine {
     async ping() {},
     async close() {
       clearInterval(store.sweep);
-      for (const map of [store.users, store.sessionOwners, store.tombstones, store.voice, store.voiceVersions, store.guildOnline, store.nodes, store.nodeSessions, store.unleased, store.pending, store.statusExpiry, store.totals, store.timers, store.closedDays]) {
+      for (const map of [store.users, store.sessionOwners, store.tombstones, store.voice, store.voiceVersions, store.guildOnline, store.nodes, store.nodeSessions, store.unleased, store.pending, store.statusExpiry, store.presenceLogs.logs, store.voiceLogs.logs, store.totals, store.timers, store.closedDays]) {
         map.clear();
       }
     },

@@ -2,7 +2,8 @@ import type { Clock } from '../../clock.js';
 import { topics, type StateBus } from '../topics.js';
 import type { EngineOptions } from '../engine.js';
 import { liveStudyTime, voiceChange, type SessionRecord } from '../records.js';
-import type { ChosenStatus, CustomStatus, StudyDayClosed, StudyTime, VoiceChange } from '../types.js';
+import type { ChosenStatus, CustomStatus, PresenceEvent, StudyDayClosed, StudyTime, VoiceChange, VoiceStateChange } from '../types.js';
+import { createMemoryLogs } from './logs.js';
 import { activityCode, presenceChanges, presenceView, type PresenceFields, type PresenceView } from '../status.js';
 import { MAX_DAY_SECONDS } from '../calendar.js';
 
@@ -95,6 +96,7 @@ export function createMemoryStore({
   tombstoneSeconds,
   graceMs,
   defaultLeaseMs,
+  resume,
 }: MemoryEngineOptions) {
   const users = new Map<string, UserRecord>();
   const sessionOwners = new Map<string, string>();
@@ -111,6 +113,8 @@ export function createMemoryStore({
   const timers = new Map<string, number>(); // userId → running timer's start
   const closedDays = new Map<string, StudyDayClosed>();
   const retentionMs = presenceRetentionSeconds * 1000;
+  const presenceLogs = createMemoryLogs<PresenceEvent>(clock, resume);
+  const voiceLogs = createMemoryLogs<VoiceStateChange>(clock, resume);
   const studyRetentionMs = studyRetentionDays * 86_400_000;
   const dayKept = (day: string, now: number) => calendar.endOf(day) + studyRetentionMs > now;
   // In memory a publish reaches local listeners at once and never fails.
@@ -177,13 +181,14 @@ export function createMemoryStore({
         at,
         version: user.version,
         snapshot: false,
+        position: null,
       } as const;
       if (c.user) void publish(topics.presenceUser(userId), event);
       if (c.onlyUser) continue;
       for (const g of c.guildIds) {
         if (c.previousState === 'OFFLINE') addTo(guildOnline, g, userId);
         else if (c.state === 'OFFLINE') removeFrom(guildOnline, g, userId);
-        void publish(topics.presenceGuild(g), event);
+        void publish(topics.presenceGuild(g), presenceLogs.append(g, event));
       }
     }
   }
@@ -192,7 +197,8 @@ export function createMemoryStore({
     const version = (voiceVersions.get(guildId) ?? 0) + 1;
     voiceVersions.set(guildId, version);
     const change = voiceChange({ guildId, channelId, userId }, at, type, previous, version);
-    void publish(topics.voiceGuild(guildId), change);
+    // The stream's copy has its position; the mutation answers without one, as on Redis.
+    void publish(topics.voiceGuild(guildId), voiceLogs.append(guildId, change));
     return change;
   }
 
@@ -257,6 +263,8 @@ export function createMemoryStore({
     unleased,
     pending,
     statusExpiry,
+    presenceLogs,
+    voiceLogs,
     totals,
     timers,
     closedDays,

@@ -59,7 +59,10 @@ export function createRedisContext(options: RedisEngineOptions) {
     return calendarArg(now, oldest[1] === undefined ? now - DAY_MS : Math.min(Number(oldest[1]), now - DAY_MS));
   }
 
-  return { client, keyPrefix, keys, calendar, retention, studyRetention, tombstoneSeconds, calendarArg, ctxArgs, calendarForAllTimers, withCalendar };
+  // A resume reads at most what a log keeps.
+  const logMax = Math.max(1, options.resume?.events ?? 0);
+
+  return { client, keyPrefix, keys, logMax, calendar, retention, studyRetention, tombstoneSeconds, calendarArg, ctxArgs, calendarForAllTimers, withCalendar };
 }
 
 export type RedisContext = ReturnType<typeof createRedisContext>;

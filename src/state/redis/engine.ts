@@ -12,7 +12,7 @@ export type { RedisEngineOptions };
 
 /** The production engine: every change is one Lua script, so concurrent events never lose an update. */
 export function createRedisEngine(options: RedisEngineOptions): StateEngine {
-  defineScripts(options.client, options.replicaAcks ?? null);
+  defineScripts(options.client, options.replicaAcks ?? null, options.resume);
   const ctx = createRedisContext(options);
   return {
     ...redisSessions(ctx),

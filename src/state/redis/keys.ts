@@ -19,6 +19,10 @@ export function createKeys(prefix: string) {
     voice: (guildId: string) => key(n.voice, guildId),
     /** STRING: the guild's voice version, raised by every voice event. */
     voiceVersion: (guildId: string) => key(n.voiceVersion, guildId),
+    /** STREAM (capped): the guild's presence events, for resuming subscribers (resume.ts). */
+    presenceLog: (guildId: string) => key(n.presenceLog, guildId),
+    /** STREAM (capped): the guild's voice events, for resuming subscribers. */
+    voiceLog: (guildId: string) => key(n.voiceLog, guildId),
     /** ZSET (scores 0): users online as seen from the guild, paged by id (ZRANGEBYLEX) for onlineMembers. */
     guildOnline: (guildId: string) => key(n.guildOnline, guildId),
     /** STRING: a closed session's tombstone, so a late CONNECT is ignored. */

@@ -18,6 +18,8 @@ export const keyNames = {
   session: { lua: 'session_key', pieces: ['sessions:{', { bucketOf: 0, buckets: SESSION_BUCKETS }, '}'] },
   voice: { lua: 'voice_key', pieces: ['guild:{', id(0), '}:voice'] },
   voiceVersion: { lua: 'voice_version_key', pieces: ['guild:{', id(0), '}:voice:v'] },
+  presenceLog: { lua: 'presence_log_key', pieces: ['guild:{', id(0), '}:presence:log'] },
+  voiceLog: { lua: 'voice_log_key', pieces: ['guild:{', id(0), '}:voice:log'] },
   guildOnline: { lua: 'online_key', pieces: ['guild:{', id(0), '}:online:byid'] },
   tombstone: { lua: 'tomb_key', pieces: ['tomb:{', id(0), '}'] },
   nodes: { lua: 'NODES', pieces: ['nodes'] },

@@ -26,6 +26,8 @@ export const payloadShapes = {
     at: 'number',
     version: 'number',
     snapshot: { const: false },
+    // Last: a guild's log writes its position over the null (resume.ts).
+    position: { const: null },
   } satisfies Shape<PresenceEvent>,
   // Split around `version`: only the guild's step knows it (voice_payload_parts).
   voice: {
@@ -38,6 +40,7 @@ export const payloadShapes = {
     at: 'number',
     version: 'number',
     snapshot: { const: false },
+    position: { const: null },
   } satisfies Shape<VoiceStateChange>,
   study: { userId: 'string', day: 'string', seconds: 'number', running: 'boolean' } satisfies Shape<StudyTimeEvent>,
   roomOut: {

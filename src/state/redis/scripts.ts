@@ -5,6 +5,7 @@ import { luaPayloads } from './payloads.js';
 import { batchLua } from '../lua-batch.js';
 import { callAsFunctions } from './functions.js';
 import type { ReplicaAcks } from './replica-acks.js';
+import { luaResume, NO_RESUME, type ResumeOptions } from '../resume.js';
 
 type Arg = string | number;
 
@@ -28,6 +29,7 @@ const scripts = {
   presenceSnapshot: { file: 'presence-snapshot.lua', keys: 1, reads: true },
   onlineMembers: { file: 'online-members.lua', keys: 1, reads: true },
   voiceSnapshot: { file: 'voice-snapshot.lua', keys: 2, reads: true },
+  readLog: { file: 'read-log.lua', keys: 1, reads: true },
   releaseLock: { file: 'release-lock.lua', keys: 1 },
   connectionStates: { file: 'connection-states.lua', keys: 0, reads: true },
   relayRoomEvent: { file: 'relay-room-event.lua', keys: 1 },
@@ -58,6 +60,7 @@ declare module 'ioredis' {
     presenceSnapshot(...args: Arg[]): Result<unknown, Context>;
     onlineMembers(...args: Arg[]): Result<unknown, Context>;
     voiceSnapshot(...args: Arg[]): Result<unknown, Context>;
+    readLog(...args: Arg[]): Result<unknown, Context>;
     releaseLock(...args: Arg[]): Result<unknown, Context>;
     connectionStates(...args: Arg[]): Result<unknown, Context>;
     relayRoomEvent(...args: Arg[]): Result<unknown, Context>;
@@ -69,9 +72,10 @@ declare module 'ioredis' {
 /** Stand for the Lua generated from names.ts and payloads.ts. */
 const NAMES = 'names';
 const PAYLOADS = 'payloads';
+const RESUME = 'resume';
 
 /** The shared Lua, by concern, in the order each part needs the ones before it; prepended to every script. */
-const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, 'calendar.lua', 'ctx.lua', 'study.lua', 'status.lua', 'events.lua', 'session-records.lua', 'sessions.lua'];
+const LIBRARY = ['keys.lua', NAMES, 'node-sessions.lua', 'util.lua', PAYLOADS, RESUME, 'calendar.lua', 'ctx.lua', 'study.lua', 'status.lua', 'events.lua', 'session-records.lua', 'sessions.lua'];
 
 const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
@@ -82,8 +86,8 @@ const read = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta
  * pay the library once per batch. With `acks`, a script that writes
  * answers once the replicas hold it.
  */
-export function defineScripts(client: Redis, acks: ReplicaAcks | null = null): void {
-  const generated: Record<string, () => string> = { [NAMES]: luaNames, [PAYLOADS]: luaPayloads };
+export function defineScripts(client: Redis, acks: ReplicaAcks | null = null, resume: ResumeOptions = NO_RESUME): void {
+  const generated: Record<string, () => string> = { [NAMES]: luaNames, [PAYLOADS]: luaPayloads, [RESUME]: () => luaResume(resume) };
   const lib = LIBRARY.map((file) => generated[file]?.() ?? read(`lib/${file}`)).join('\n');
   const single: Array<[string, number, string]> = [];
   const entries = Object.entries(scripts) as Array<[string, { file: string; keys: number | null; reads?: true }]>;

@@ -69,6 +69,8 @@ export interface PresenceFilter {
   includeSnapshot?: boolean | null;
   /** Also status changes (status, platforms, custom status) of users who stay online; by default only ONLINE/OFFLINE transitions. */
   statusChanges?: boolean | null;
+  /** A guild stream's position from an earlier event: first the events missed since (or one RESYNC event), then live ones. */
+  after?: unknown;
 }
 
 export interface NodeSyncArgs {
@@ -158,7 +160,8 @@ export interface StateService {
 
   /** Resolves once subscribed: events after that are not missed. */
   presenceChanged(filter: PresenceFilter): Promise<AsyncIterableIterator<PresenceEvent>>;
-  channelStateChanged(guildId: unknown, includeSnapshot?: boolean | null): Promise<AsyncIterableIterator<VoiceStateChange>>;
+  /** With `after` (a position from an earlier event), the events missed since, then live ones; a RESYNC event when they are no longer kept. */
+  channelStateChanged(guildId: unknown, includeSnapshot?: boolean | null, after?: unknown): Promise<AsyncIterableIterator<VoiceStateChange>>;
   roomEvents(roomId?: unknown): Promise<AsyncIterableIterator<RoomEvent>>;
   studyTimeChanged(userId: unknown): Promise<AsyncIterableIterator<StudyTimeEvent>>;
   studyDayClosed(): Promise<AsyncIterableIterator<StudyDayClosed>>;

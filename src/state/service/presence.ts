@@ -3,11 +3,13 @@ import { topics } from '../topics.js';
 import { withSnapshot } from '../../pubsub/with-snapshot.js';
 import { assertId, assertIdList, assertIdSet, assertInt, assertOptionalId } from '../../validate.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { assertPosition, presenceResync } from '../resume.js';
+import { resumeFrom } from './resume.js';
 import { offlineConnection } from '../records.js';
-import { asSeenByUsers } from '../status.js';
+import { asSeenByUsers, unexpired } from '../status.js';
 import { assertActivity, assertPlatform } from './status.js';
 import type { ConnectSessionArgs, StateService, StateServiceDeps } from './contract.js';
-import type { PresenceEvent, SessionItem, UserConnection } from '../types.js';
+import type { PresenceEvent, SessionItem } from '../types.js';
 import { BATCH_LIMIT, refusedItem } from '../batch.js';
 
 export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
@@ -23,9 +25,6 @@ export const sessionInput = (input: ConnectSessionArgs, field = 'input') => ({
 /** A live event a subscriber gets: transitions, and status changes when asked for. */
 const transition = (e: PresenceEvent) => e.state !== e.previousState;
 
-/** A custom status past its expiry reads as none, though the sweep that announces it may not have run yet. */
-const current = (c: UserConnection, now: number): UserConnection =>
-  c.customStatus?.expiresAt != null && c.customStatus.expiresAt <= now ? { ...c, customStatus: null } : c;
 
 type PresencePart = Pick<
   StateService,
@@ -71,7 +70,7 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
       const now = clock.now();
       return {
         guildId: guild,
-        entries: page.entries.map((m) => (m.customStatus?.expiresAt != null && m.customStatus.expiresAt <= now ? { ...m, customStatus: null } : m)),
+        entries: page.entries.map((m) => unexpired(m, now)),
         endCursor: page.lastRead === null ? null : encodeCursor(page.lastRead),
         hasNextPage: page.hasNextPage,
       };
@@ -79,19 +78,21 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
     async connectionStates(userIds, viewer = null) {
       const { connections, guildIdsOf } = await engine.connectionStates(assertIdList(userIds, 'userIds'));
       const now = clock.now();
-      if (viewer === null) return connections.map((c) => current(c, now));
+      if (viewer === null) return connections.map((c) => unexpired(c, now));
       // A user token sees users who share none of its guilds as unknown, and an invisible user as OFFLINE.
       return connections.map((c, i) =>
-        c.userId === viewer.userId || guildIdsOf(i).some((g) => viewer.guildIds.has(g)) ? current(asSeenByUsers(c), now) : offlineConnection(c.userId),
+        c.userId === viewer.userId || guildIdsOf(i).some((g) => viewer.guildIds.has(g)) ? unexpired(asSeenByUsers(c), now) : offlineConnection(c.userId),
       );
     },
-    async presenceChanged({ guildId, userIds, includeSnapshot, statusChanges }) {
+    async presenceChanged({ guildId, userIds, includeSnapshot, statusChanges, after }) {
       const users = userIds === null || userIds === undefined ? null : assertIdSet(userIds, 'userIds');
       const guild = guildId === null || guildId === undefined ? null : assertId(guildId, 'guildId');
       if (guild === null && (!users || users.length === 0)) {
         throw badInput('presenceChanged needs a guildId or at least one userId');
       }
       // Both filters: the guild's view, narrowed to those users.
+      const position = assertPosition(after, 'after');
+      if (position !== null && guild === null) throw badInput('after resumes a guild stream: it needs a guildId');
       const only = guild !== null && users && users.length > 0 ? new Set(users) : null;
       const kinds = statusChanges ? null : transition;
       const filter = only ? (e: PresenceEvent) => only.has(e.userId) && (!kinds || kinds(e)) : kinds;
@@ -99,6 +100,9 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
         guild === null
           ? await bus.subscribe(users!.map((id) => topics.presenceUser(id)), kinds ? { filter: kinds } : {})
           : await bus.subscribe([topics.presenceGuild(guild)], filter ? { filter } : {});
+      if (position !== null) {
+        return resumeFrom(live, position, () => engine.presenceLog(guild!, position), filter, (tail) => presenceResync(guild!, clock.now(), tail));
+      }
       if (!includeSnapshot) return live;
 
       // Subscribed first, so nothing published from now on is missed.
@@ -111,21 +115,21 @@ export function presenceService({ engine, bus, clock }: StateServiceDeps): Prese
           .map((e) => {
             const state = e.online ? 'ONLINE' : 'OFFLINE';
             const guildIds = guild === null ? e.guildIds : [guild];
-            const customStatus = e.customStatus?.expiresAt != null && e.customStatus.expiresAt <= now ? null : e.customStatus;
-            return {
+            return unexpired({
               userId: e.userId,
               state,
               previousState: state,
               status: e.status,
               previousStatus: e.status,
               platforms: e.platforms,
-              customStatus,
+              customStatus: e.customStatus,
               sessionCount: e.sessionCount,
               guildIds,
               at: now,
               version: e.version,
               snapshot: true,
-            };
+              position: null,
+            }, now);
           });
         const seen = new Map(entries.map((e) => [e.userId, e.version]));
         return withSnapshot(snapshot, live, (event) => event.version > (seen.get(event.userId) ?? 0));

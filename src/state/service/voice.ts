@@ -5,6 +5,8 @@ import { assertId } from '../../validate.js';
 import { groupChannels, voiceChange } from '../records.js';
 import type { StateService, StateServiceDeps, VoiceArgs } from './contract.js';
 import type { VoiceChannelInput } from '../types.js';
+import { assertPosition, voiceResync } from '../resume.js';
+import { resumeFrom } from './resume.js';
 
 const voiceInput = (input: VoiceArgs): VoiceChannelInput => ({
   guildId: assertId(input.guildId, 'guildId'),
@@ -24,9 +26,11 @@ export function voiceService({ engine, bus, clock, guildCountsIntervalMs = 1_000
     channelStates: async (guildId) => engine.channelStates(assertId(guildId, 'guildId')),
     guildPresence: async (guildId) => engine.guildPresence(assertId(guildId, 'guildId')),
     guildPresenceChanged: async (guildId) => guildCounts(assertId(guildId, 'guildId')),
-    async channelStateChanged(guildId, includeSnapshot) {
+    async channelStateChanged(guildId, includeSnapshot, after) {
       const guild = assertId(guildId, 'guildId');
+      const position = assertPosition(after, 'after');
       const live = await bus.subscribe([topics.voiceGuild(guild)]);
+      if (position !== null) return resumeFrom(live, position, () => engine.voiceLog(guild, position), null, (tail) => voiceResync(guild, clock.now(), tail));
       if (!includeSnapshot) return live;
       try {
         const { version, members } = await engine.voiceSnapshot(guild);

@@ -3,15 +3,15 @@
 -- target saw from the user, so a replay or a second applier changes nothing
 -- and publishes nothing. Voice ops get the guild's version here.
 -- Guild targets: KEYS[1] seen hash (userId -> 'last seq applied' and, while online there, '\tpresence version')
---   KEYS[2] online zset (scores 0: paged by id)
---   KEYS[3] voice hash (userId -> channelId)  KEYS[4] voice version  KEYS[5] gone zset (userId -> when they left both views)
+--   KEYS[2] online zset (scores 0: paged by id)  KEYS[3] voice hash (userId -> channelId)  KEYS[4] voice version
+--   KEYS[5] gone zset (userId -> when they left both views)  KEYS[6] presence log  KEYS[7] voice log (capped streams, resume.ts)
 -- Room targets: the room's seen hash as every key (kept a day after its last op).
 -- Session targets: the index bucket as every key (dropping an entry twice is harmless: no seen)
 -- ARGV[1] userId    ARGV[2] seen field ('' for none)
 -- ARGV[3] presence (room: the room's) channel    ARGV[4] voice (room: every room's) channel ('' for none)
 -- ARGV[5] now (ms)    ARGV[6] how long a gone user's seen entry is kept (ms; 0: no pruning)
 -- ARGV[7..] seq, kind, payload, ...
--- Kinds: '+' / '-' the user joins / leaves the online hash, payload 'version\tjson', the json published;
+-- Kinds: '+' / '-' the user joins / leaves the online view (or, '+', changes status there), payload 'version\tjson', the json published;
 -- 'J' / 'L' the user's voice channel is set / removed, payload 'channelId\tjson head\tjson tail'
 -- published with the version between; 'X' the index entry of session <payload> goes;
 -- 'O' the room event <payload> is published on both channels.
@@ -38,7 +38,7 @@ for i = 7, #ARGV, 3 do
         redis.call('ZREM', KEYS[2], uid)
         pv = false
       end
-      payload = json
+      payload = logged(KEYS[6], json)
     elseif kind == 'X' then redis.call('HDEL', KEYS[2], payload) end
     if kind == '+' or kind == '-' or kind == 'O' then redis.call('SPUBLISH', presence, payload) end
     if kind == 'O' then
@@ -49,7 +49,7 @@ for i = 7, #ARGV, 3 do
       local cid, head, tail = string.match(payload, '^([^\t]*)\t([^\t]*)\t([^\t]*)$')
       if kind == 'J' then redis.call('HSET', KEYS[3], uid, cid) else redis.call('HDEL', KEYS[3], uid) end
       version = redis.call('INCR', KEYS[4])
-      redis.call('SPUBLISH', voice, head .. version .. tail)
+      redis.call('SPUBLISH', voice, logged(KEYS[7], head .. version .. tail))
     end
     applied, last = applied + 1, ARGV[i]
   end

@@ -11,7 +11,7 @@ local function publish_changes(uid, ukey, changes, at)
       for _, g in ipairs(c.guilds) do
         if c.previous == 'OFFLINE' then redis.call('ZADD', online_key(g), 0, uid)
         elseif c.state == 'OFFLINE' then redis.call('ZREM', online_key(g), uid) end
-        publish(presence_guild_channel(g), payload)
+        publish(presence_guild_channel(g), logged(presence_log_key(g), payload))
       end
     end
   end
@@ -20,7 +20,7 @@ end
 local function publish_voice(kind, gid, cid, previous, uid, at)
   local version = redis.call('INCR', voice_version_key(gid))
   local head, tail = voice_payload_parts({ type = kind, guildId = gid, channelId = cid, previousChannelId = previous, userId = uid, at = at })
-  publish(voice_guild_channel(gid), head .. version .. tail)
+  publish(voice_guild_channel(gid), logged(voice_log_key(gid), head .. version .. tail))
   return version
 end
 
