@@ -1,4 +1,4 @@
-import type { Activity, ChosenStatus, ConnectionState, CustomStatus, OnlineMember, Platform, UserConnection, UserStatus } from './types.js';
+import type { Activity, ChosenStatus, CustomStatus, OnlineMember, Platform, PresenceEvent, UserConnection, UserStatus } from './types.js';
 
 /**
  * The status rule (docs/semantics.md, "Status"), written once for
@@ -67,15 +67,8 @@ export function presenceView(f: PresenceFields): PresenceView {
 }
 
 /** One event of a change, and where it goes (presence_changes in lua/lib/status.lua). */
-export interface PresenceChange {
-  state: ConnectionState;
-  previousState: ConnectionState;
-  status: UserStatus;
-  previousStatus: UserStatus;
-  platforms: Platform[];
-  customStatus: CustomStatus | null;
-  sessionCount: number;
-  guildIds: string[];
+export interface PresenceChange
+  extends Pick<PresenceEvent, 'state' | 'previousState' | 'status' | 'previousStatus' | 'platforms' | 'customStatus' | 'sessionCount' | 'guildIds'> {
   /** Also (or only, `onlyUser`) on the user's own channel, which carries the truth. */
   user: boolean;
   onlyUser: boolean;

@@ -56,9 +56,9 @@ describe("SSE on the shared execution answers as yoga's own SSE does", () => {
         ),
       );
       // The shared path also names each guild stream event by its position (Last-Event-ID); yoga's has no ids.
-      const ids = shared.text.match(/^id: \d+-\d+$/gm) ?? [];
+      const ids = shared!.text.match(/^id: \d+-\d+$/gm) ?? [];
       expect(ids.length, query).toBe(query.includes('guildId: "g1", includeSnapshot') ? 2 : 0);
-      expect({ ...shared, text: shared.text.replace(/^id: \d+-\d+\n/gm, '') }, query).toEqual(yoga);
+      expect({ ...shared!, text: shared!.text.replace(/^id: \d+-\d+\n/gm, '') }, query).toEqual(yoga);
       // Clean state for the next case on both servers.
       for (const server of servers) for (const s of [s1, s2]) await gql(server.url, DISCONNECT, { sessionId: s }, service);
     }

@@ -8,27 +8,6 @@
 -- Returns {connection_record, seq, op, ...}.
 
 local ukey, uid, now = KEYS[1], ARGV[1], tonumber(ARGV[5])
-local fields = presence_fields(ukey)
-local b = presence_view(fields)
-local st = ARGV[2] ~= 'ONLINE' and ARGV[2] or false
-local changes = { st = st }
-if ARGV[3] ~= '-' then changes.cs = ARGV[3] ~= '' and ARGV[3] or false end
--- Users see an invisible user's lastSeenAt as when they went invisible.
-if st == 'INVISIBLE' and fields.st ~= 'INVISIBLE' then changes.vl = b.visible and tostring(now) or fields.last
-elseif st ~= 'INVISIBLE' then changes.vl = false end
-local after = with_fields(fields, changes)
-
-local set, drop = {}, {}
-for _, name in ipairs({ 'st', 'cs', 'vl' }) do
-  if after[name] then set[#set + 1] = name; set[#set + 1] = after[name]
-  elseif fields[name] then drop[#drop + 1] = name end
-end
-if #set > 0 then redis.call('HSET', ukey, unpack(set)) end
-if #drop > 0 then redis.call('HDEL', ukey, unpack(drop)) end
-if ARGV[3] ~= '-' then
-  if ARGV[4] ~= '' then redis.call('ZADD', KEYS[4], ARGV[4], uid) else redis.call('ZREM', KEYS[4], uid) end
-end
--- An offline user's choice is kept as long as the rest of their record.
-if not b.online and #set > 0 then redis.call('EXPIRE', ukey, ARGV[8]) end
+local b, after = set_user_status(ukey, uid, ARGV[2], ARGV[3], ARGV[4], KEYS[4], now, ARGV[8])
 emit_changes(uid, now, ARGV[7], presence_changes(b, presence_view(after)), now)
 return with_ops({ connection_record_of(after) }, uid, ARGV[6])

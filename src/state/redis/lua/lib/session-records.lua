@@ -98,16 +98,6 @@ local function store_summary(ukey, s)
   end
 end
 
--- The user fields presence reads need (presence_view, connection_record_of).
-local PRESENCE_FIELDS = { 'n', 'room', 'last', 'pend', 'g', 'st', 'cs', 'sa', 'vl', 'pv' }
-
-local function presence_fields(ukey)
-  local values = redis.call('HMGET', ukey, unpack(PRESENCE_FIELDS))
-  local f = {}
-  for i, name in ipairs(PRESENCE_FIELDS) do f[name] = values[i] end
-  return f
-end
-
 -- A user's presence as snapshots read it, appended to `out`: userId,
 -- sessionCount, pending 0|1, guilds ('\n'-joined), version, chosen status,
 -- activity code, custom status (session-codec.ts decodes it).

@@ -23,6 +23,16 @@ local function activity_code(sessions)
   return table.concat(out)
 end
 
+-- The user fields presence reads need (presence_view, connection_record_of).
+local PRESENCE_FIELDS = { 'n', 'room', 'last', 'pend', 'g', 'st', 'cs', 'sa', 'vl', 'pv' }
+
+local function presence_fields(ukey)
+  local values = redis.call('HMGET', ukey, unpack(PRESENCE_FIELDS))
+  local f = {}
+  for i, name in ipairs(PRESENCE_FIELDS) do f[name] = values[i] end
+  return f
+end
+
 -- A user's presence from their hash fields (n, pend, sa, st, cs, g). `status`
 -- is the truth services see (INVISIBLE included); `visible` whether guilds
 -- see them online. Offline, nobody is shown platforms or a custom status.
@@ -98,6 +108,36 @@ local function presence_changes(b, a)
       guilds = sorted_keys(a.online and a.guilds or b.guilds), user = true, only_user = true }
   end
   return out
+end
+
+-- setUserStatus's writes, the same on every layout: the chosen status (ARGV
+-- 'ONLINE' | 'DND' | 'INVISIBLE'), the custom status ('-' keeps it, '' clears
+-- it, else its JSON) with its expiry ('' none) in the expiry zset, the
+-- lastSeenAt users see while invisible. Returns the views before and after.
+local function set_user_status(ukey, uid, status, cs, expires, expiry_key, now, retention)
+  local fields = presence_fields(ukey)
+  local b = presence_view(fields)
+  local st = status ~= 'ONLINE' and status or false
+  local changes = { st = st }
+  if cs ~= '-' then changes.cs = cs ~= '' and cs or false end
+  -- Users see an invisible user's lastSeenAt as when they went invisible.
+  if st == 'INVISIBLE' and fields.st ~= 'INVISIBLE' then changes.vl = b.visible and tostring(now) or fields.last
+  elseif st ~= 'INVISIBLE' then changes.vl = false end
+  local after = with_fields(fields, changes)
+
+  local set, drop = {}, {}
+  for _, name in ipairs({ 'st', 'cs', 'vl' }) do
+    if after[name] then set[#set + 1] = name; set[#set + 1] = after[name]
+    elseif fields[name] then drop[#drop + 1] = name end
+  end
+  if #set > 0 then redis.call('HSET', ukey, unpack(set)) end
+  if #drop > 0 then redis.call('HDEL', ukey, unpack(drop)) end
+  if cs ~= '-' then
+    if expires ~= '' then redis.call('ZADD', expiry_key, expires, uid) else redis.call('ZREM', expiry_key, uid) end
+  end
+  -- An offline user's choice is kept as long as the rest of their record.
+  if not b.online and #set > 0 then redis.call('EXPIRE', ukey, retention) end
+  return b, after
 end
 
 -- A group's payload at `at` with version `version`.
