@@ -63,7 +63,7 @@ const targets: Record<string, [string, number]> = {
   fanout_delivery_p99_vs_raw: ['<=', 2],
   cross_instance_p99_ms: ['<=', 15],
   connection_states_1000_p99_ms: ['<=', 20],
-  redis_bytes_per_user: ['<=', 400],
+  redis_bytes_per_user: ['<=', 450],
   heap_bytes_per_subscriber: ['<=', 20_000],
   sse_burst_health_max_ms: ['<=', 100],
   sse_soak_rss_growth_second_half_mb: ['<=', 16],
@@ -74,6 +74,7 @@ const targets: Record<string, [string, number]> = {
   cluster_state_connection_states_1000_p99_ms: ['<=', 25],
   cluster_day_close_50000_longest_step_ms: ['<=', 50],
   guild_presence_100000_p99_ms: ['<=', 10],
+  online_members_page_100_p99_ms: ['<=', 10],
 };
 const series: Record<string, number[]> = {};
 

@@ -9,18 +9,20 @@ local PLATFORM_NAMES = { d = 'DESKTOP', m = 'MOBILE', w = 'WEB' }
 
 -- The sessions' part of a status: 'a' when any session is active, else 'i',
 -- then the letters of the platforms on line, in order.
+-- Plain finds, no pattern iterators: this runs twice in every connect and close.
 local function activity_code(sessions)
-  local active, seen = false, {}
+  local active, d, m, w = false, false, false, false
   for _, rec in pairs(sessions) do
-    local f = rec.f or ''
-    if not string.find(f, 'i', 1, true) then active = true end
-    for l in string.gmatch(f, '[dmw]') do seen[l] = true end
+    local f = rec.f
+    if not f or f == '' then active = true
+    else
+      if not string.find(f, 'i', 1, true) then active = true end
+      d = d or string.find(f, 'd', 1, true) ~= nil
+      m = m or string.find(f, 'm', 1, true) ~= nil
+      w = w or string.find(f, 'w', 1, true) ~= nil
+    end
   end
-  local out = { active and 'a' or 'i' }
-  for _, l in ipairs(PLATFORM_LETTERS) do
-    if seen[l] then out[#out + 1] = l end
-  end
-  return table.concat(out)
+  return (active and 'a' or 'i') .. (d and 'd' or '') .. (m and 'm' or '') .. (w and 'w' or '')
 end
 
 -- The user fields presence reads need (presence_view, connection_record_of).
@@ -41,7 +43,11 @@ local function presence_view(f)
   local v = { online = online, status = 'OFFLINE', platforms = {}, cs = false, guilds = {}, count = tonumber(f.n or '0') }
   if online then
     local code = f.sa or 'a'
-    for l in string.gmatch(code, '[dmw]') do v.platforms[#v.platforms + 1] = PLATFORM_NAMES[l] end
+    if #code > 1 then
+      for _, l in ipairs(PLATFORM_LETTERS) do
+        if string.find(code, l, 2, true) then v.platforms[#v.platforms + 1] = PLATFORM_NAMES[l] end
+      end
+    end
     if f.st then v.status = f.st elseif string.sub(code, 1, 1) == 'i' then v.status = 'IDLE' else v.status = 'ONLINE' end
     v.cs = f.cs or false
     v.guilds = set_of(split_lines(f.g))
