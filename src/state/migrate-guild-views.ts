@@ -26,7 +26,7 @@ redis.call('DEL', KEYS[1])
 return 1`;
 
 export async function migrateGuildViews(client: Redis | Cluster, keyPrefix: string): Promise<number> {
-  const masters = 'nodes' in client && typeof client.nodes === 'function' && 'slots' in client ? (client as Cluster).nodes('master') : [client as Redis];
+  const masters = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
   let moved = 0;
   for (const node of masters) {
     let cursor = '0';

@@ -66,7 +66,9 @@ describe.skipIf(!hasRedisServerBinary()).each(['redis', 'cluster'] as const)('wr
   const keyPrefix = uniquePrefix();
   beforeAll(async () => {
     setup = await setups[engine]();
-    const config = testConfig({ redis: setup.target, keyPrefix, redisWaitReplicas: 1, redisWaitTimeoutMs: WAIT_MS });
+    // A roomy command timeout: 200 concurrent connects on a Cluster with replicas, beside the other suites on
+    // two cores, may queue past the default second; what a stalled replica costs is bounded by WAIT_MS either way.
+    const config = testConfig({ redis: setup.target, keyPrefix, redisWaitReplicas: 1, redisWaitTimeoutMs: WAIT_MS, redisCommandTimeoutMs: 5_000 });
     runtime = await createState(config, manualClock(Date.now()), silentLogger);
   }, 60_000);
   afterAll(async () => {

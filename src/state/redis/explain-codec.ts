@@ -1,6 +1,6 @@
-import { toSession } from '../records.js';
 import type { PresenceExplanation } from '../types.js';
-import { decodeConnection, decodeRecord } from './session-codec.js';
+import { connectionOf, toSession } from '../records.js';
+import { decodeRecord, storedConnection } from './session-codec.js';
 
 /** What presenceExplain reads besides the user hash, per engine layout. */
 export interface ExplainExtras {
@@ -15,10 +15,7 @@ export interface ExplainExtras {
  * same on a single Redis and a Cluster) and the engine's extras.
  */
 export function explainFromHash(userId: string, hash: Record<string, string>, extras: ExplainExtras): PresenceExplanation {
-  const connection = decodeConnection(
-    userId,
-    [hash.n ?? '0', hash.room ?? '', hash.last ?? '', hash.pend ? '1' : '', hash.g ?? '', hash.st ?? '', hash.cs ?? '', hash.sa ?? '', hash.vl ?? ''].join('\x1f'),
-  );
+  const connection = connectionOf(userId, storedConnection(hash));
   const sessions = Object.entries(hash)
     .filter(([field]) => field.startsWith('s:'))
     .map(([field, record]) => {

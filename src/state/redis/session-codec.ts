@@ -29,11 +29,17 @@ const numOrNull = (text: string | undefined) => (text ? Number(text) : null);
 /** A connection_record's fields ('sessionCount\x1froom\x1flastSeenAt\x1fpending\x1fguilds\x1fst\x1fcs\x1fsa\x1fvl'). */
 export function decodeStoredConnection(record: string): StoredConnection & { guilds: string } {
   const [n, room, last, pend, g, st, cs, sa, vl] = record.split('\x1f');
+  return storedConnection({ n, room, last, pend, g, st, cs, sa, vl });
+}
+
+/** The user hash's presence fields (lib/session-records.lua; absent ones undefined or empty) as a stored connection. */
+export function storedConnection(f: Partial<Record<'n' | 'room' | 'last' | 'pend' | 'g' | 'st' | 'cs' | 'sa' | 'vl', string>>): StoredConnection & { guilds: string } {
+  const { n, room, last, pend, g, st, cs, sa, vl } = f;
   return {
-    sessionCount: Number(n),
+    sessionCount: Number(n || 0),
     roomId: room || null,
     lastSeenAt: numOrNull(last),
-    pending: pend === '1',
+    pending: pend !== undefined && pend !== '',
     guilds: g ?? '',
     guildIds: lineList(g),
     chosen: chosenOf(st),

@@ -41,16 +41,14 @@ emit_room_outs(now, uid, missing_from(before.rooms, after.rooms))
 
 local now_fields
 if after.count > 0 then
-  local guilds = table.concat(sorted_keys(after.guilds), '\n')
-  now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, room = after.room })
-  emit_changes(uid, now, channel, presence_changes(presence_view(fields), presence_view(now_fields)), now)
+  now_fields = summary_fields(fields, after)
+  emit_changes(uid, now, channel, changes_between(fields, now_fields), now)
 elseif grace > 0 then
   -- Held back: the user shows what their last session showed until then.
   redis.call('HSET', ukey, 'pend', now)
   redis.call('ZADD', KEYS[6], now + grace, uid)
   now_fields = with_fields(fields, { n = '0', pend = tostring(now), room = false })
 else
-  go_offline(st, ukey, uid, fields, now, now, channel, ARGV[7])
-  now_fields = with_fields(fields, { n = '0', pend = false, room = false, last = tostring(now) })
+  now_fields = go_offline(st, ukey, uid, fields, now, now, channel, ARGV[7])
 end
 return with_ops({ 'CLOSED', raw[sid], connection_record_of(now_fields) }, uid, due)

@@ -9,5 +9,5 @@ redis.call('ZREM', KEYS[4], uid)
 local fields = presence_fields(ukey)
 if not custom_status_expired(fields.cs, now) then return with_ops({ 0 }, uid, ARGV[3]) end
 redis.call('HDEL', ukey, 'cs')
-emit_changes(uid, now, ARGV[4], presence_changes(presence_view(fields), presence_view(with_fields(fields, { cs = false }))), now)
+emit_changes(uid, now, ARGV[4], changes_between(fields, with_fields(fields, { cs = false })), now)
 return with_ops({ 1 }, uid, ARGV[3])

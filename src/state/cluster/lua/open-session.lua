@@ -37,8 +37,7 @@ sessions[sid] = incoming
 
 local after = summarize(sessions)
 store_summary(ukey, after)
-local guilds = table.concat(sorted_keys(after.guilds), '\n')
-local now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, pend = false, room = after.room })
-emit_changes(uid, now, channel, presence_changes(presence_view(fields), presence_view(now_fields)), now)
+local now_fields = summary_fields(fields, after)
+emit_changes(uid, now, channel, changes_between(fields, now_fields), now)
 emit_room_outs(now, uid, missing_from(before.rooms, after.rooms))
 return answer('CHANGED', record, now_fields)

@@ -52,7 +52,7 @@ for _, uid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ctx.now, 'LIMI
   local fields = presence_fields(ukey)
   if custom_status_expired(fields.cs, ctx.now) then
     redis.call('HDEL', ukey, 'cs')
-    publish_changes(uid, ukey, presence_changes(presence_view(fields), presence_view(with_fields(fields, { cs = false }))), ctx.now)
+    publish_changes(uid, ukey, changes_between(fields, with_fields(fields, { cs = false })), ctx.now)
   end
 end
 

@@ -21,5 +21,5 @@ local record = encode_session(rec)
 local code = activity_code(sessions)
 redis.call('HSET', ukey, 's:' .. sid, record, 'sa', code)
 local after = with_fields(fields, { sa = code })
-publish_changes(uid, ukey, presence_changes(presence_view(fields), presence_view(after)), tonumber(ARGV[4]))
+publish_changes(uid, ukey, changes_between(fields, after), tonumber(ARGV[4]))
 return { 1, uid, record, connection_record_of(after) }

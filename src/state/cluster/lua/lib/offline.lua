@@ -8,7 +8,7 @@ local function timer_reachable(st, fields)
   return not ts or split(st.days, ts, ts) ~= nil, ts
 end
 
--- `fields`: the user's fields while still online (a session or a held-back OFFLINE).
+-- `fields`: the user's fields while still online (a session or a held-back OFFLINE). Returns the fields after.
 local function go_offline(st, ukey, uid, fields, at, now, channel, retention)
   if fields.vg then
     redis.call('HDEL', ukey, 'vg', 'vc')
@@ -19,7 +19,9 @@ local function go_offline(st, ukey, uid, fields, at, now, channel, retention)
   redis.call('HSET', ukey, 'last', at)
   redis.call('HDEL', ukey, 'pend')
   redis.call('EXPIRE', ukey, retention)
-  emit_changes(uid, now, channel, presence_changes(presence_view(fields), presence_view(with_fields(fields, { n = '0', pend = false }))), at)
+  local after = offline_fields(fields, at)
+  emit_changes(uid, now, channel, changes_between(fields, after), at)
+  return after
 end
 
 -- ROOM_OUT for each room the user's sessions no longer name, through the room's step.

@@ -6,7 +6,7 @@
 -- Everything going offline means: voice ends, the timer stops at `at`, the
 -- guilds stop seeing the user, the OFFLINE event, the retention clock.
 -- `fields`: the user's fields while still online (a live session or a
--- held-back OFFLINE).
+-- held-back OFFLINE). Returns the fields after.
 local function go_offline(uid, ukey, fields, at, ctx)
   if fields.vg then end_voice(ukey, uid, fields.vg, fields.vc, at) end
   local ts = fields.ts and tonumber(fields.ts)
@@ -15,8 +15,9 @@ local function go_offline(uid, ukey, fields, at, ctx)
   redis.call('HDEL', ukey, 'pend')
   redis.call('ZREM', PENDING, uid)
   redis.call('EXPIRE', ukey, ctx.retention)
-  local b = presence_view(fields)
-  publish_changes(uid, ukey, presence_changes(b, presence_view(with_fields(fields, { n = '0', pend = false }))), at)
+  local after = offline_fields(fields, at)
+  publish_changes(uid, ukey, changes_between(fields, after), at)
+  return after
 end
 
 -- Opens session sid of uid, or updates it when its guilds, room or node
@@ -63,17 +64,16 @@ local function open_session(uid, sid, content, ctx)
   sessions[sid] = incoming
 
   local after = summarize(sessions)
-  local guilds = table.concat(sorted_keys(after.guilds), '\n')
+  local now_fields = summary_fields(fields, after)
   local set = { 's:' .. sid, record, 'q', incoming.q, 'n', after.count, 'sa', after.code }
   local drop = {}
   if pending then drop[#drop + 1] = 'pend' end
   if after.room then set[#set + 1] = 'room'; set[#set + 1] = after.room elseif fields.room then drop[#drop + 1] = 'room' end
-  if guilds ~= '' then set[#set + 1] = 'g'; set[#set + 1] = guilds elseif fields.g then drop[#drop + 1] = 'g' end
+  if now_fields.g then set[#set + 1] = 'g'; set[#set + 1] = now_fields.g elseif fields.g then drop[#drop + 1] = 'g' end
   redis.call('HSET', ukey, unpack(set))
   if #drop > 0 then redis.call('HDEL', ukey, unpack(drop)) end
 
-  local now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, pend = false, room = after.room })
-  publish_changes(uid, ukey, presence_changes(presence_view(fields), presence_view(now_fields)), ctx.now)
+  publish_changes(uid, ukey, changes_between(fields, now_fields), ctx.now)
   for _, rid in ipairs(missing_from(before.rooms, after.rooms)) do publish_room_out(rid, uid, ctx.now) end
   return 'CHANGED', record, after, now_fields
 end
@@ -106,18 +106,16 @@ local function close_session(sid, ctx)
   local last = fields.last or false
   local now_fields
   if after.count > 0 then
-    local guilds = table.concat(sorted_keys(after.guilds), '\n')
-    now_fields = with_fields(fields, { n = tostring(after.count), sa = after.code, g = guilds ~= '' and guilds or false, room = after.room })
-    publish_changes(uid, ukey, presence_changes(presence_view(fields), presence_view(now_fields)), ctx.now)
+    now_fields = summary_fields(fields, after)
+    publish_changes(uid, ukey, changes_between(fields, now_fields), ctx.now)
   elseif ctx.grace > 0 then
     -- Held back: the user shows what their last session showed until then.
     redis.call('HSET', ukey, 'pend', ctx.now)
     redis.call('ZADD', PENDING, ctx.now + ctx.grace, uid)
     now_fields = with_fields(fields, { n = '0', pend = tostring(ctx.now), room = false })
   else
-    go_offline(uid, ukey, fields, ctx.now, ctx)
+    now_fields = go_offline(uid, ukey, fields, ctx.now, ctx)
     last = ctx.now
-    now_fields = with_fields(fields, { n = '0', pend = false, room = false, last = tostring(ctx.now) })
   end
   return 'CLOSED', uid, raw[sid], after, last, now_fields
 end

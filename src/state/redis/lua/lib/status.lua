@@ -116,6 +116,22 @@ local function presence_changes(b, a)
   return out
 end
 
+-- The user's fields once their live sessions sum up to `s` (what the step writes).
+local function summary_fields(fields, s)
+  local guilds = table.concat(sorted_keys(s.guilds), '\n')
+  return with_fields(fields, { n = tostring(s.count), sa = s.code, g = guilds ~= '' and guilds or false, pend = false, room = s.room })
+end
+
+-- The user's fields once gone offline at `at` (go_offline's writes).
+local function offline_fields(fields, at)
+  return with_fields(fields, { n = '0', pend = false, room = false, last = tostring(at) })
+end
+
+-- The events from one set of a user's fields to another.
+local function changes_between(before, after)
+  return presence_changes(presence_view(before), presence_view(after))
+end
+
 -- setUserStatus's writes, the same on every layout: the chosen status (ARGV
 -- 'ONLINE' | 'DND' | 'INVISIBLE'), the custom status ('-' keeps it, '' clears
 -- it, else its JSON) with its expiry ('' none) in the expiry zset, the
