@@ -179,6 +179,17 @@ describe.each(engineNames)('status contract (%s engine)', (engine) => {
     expect((await service.connectionStates(['u1']))[0]?.status).toBe('ONLINE');
   });
 
+  it("takes a node's sessions with their activity and platform on resync, and a changed one is an update", async () => {
+    const { service } = await setup();
+    const synced = await service.syncNodeSessions({ nodeId: 'gw', sessions: [{ sessionId: 'n1', userId: 'u1', platform: 'WEB', activity: 'IDLE' }] });
+    expect(synced).toMatchObject({ opened: 1 });
+    expect(await service.session('n1')).toMatchObject({ nodeId: 'gw', activity: 'IDLE', platform: 'WEB' });
+    expect((await service.connectionStates(['u1']))[0]).toMatchObject({ status: 'IDLE', platforms: ['WEB'] });
+    expect(await service.syncNodeSessions({ nodeId: 'gw', sessions: [{ sessionId: 'n1', userId: 'u1', platform: 'WEB', activity: 'IDLE' }] })).toMatchObject({ unchanged: 1 });
+    expect(await service.syncNodeSessions({ nodeId: 'gw', sessions: [{ sessionId: 'n1', userId: 'u1', platform: 'WEB' }] })).toMatchObject({ opened: 1 });
+    expect((await service.connectionStates(['u1']))[0]?.status).toBe('ONLINE');
+  });
+
   it('refuses bad status input with BAD_USER_INPUT and changes nothing', async () => {
     const { service, clock } = await setup();
     await service.connectSession({ sessionId: 's1', userId: 'u1' });

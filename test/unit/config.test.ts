@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_JSON_DEPTH: '2' })).toThrow(/MAX_JSON_DEPTH must be between 8 and 10000/);
   });
 
+  it('reads the resume window, 1000 events and ten minutes by default, 0 events turning logs off', () => {
+    expect(loadConfig({}).resume).toEqual({ events: 1_000, idleMs: 600_000 });
+    expect(loadConfig({ RESUME_WINDOW_EVENTS: '0', RESUME_WINDOW_SECONDS: '30' }).resume).toEqual({ events: 0, idleMs: 30_000 });
+    expect(() => loadConfig({ RESUME_WINDOW_EVENTS: '100001' })).toThrow(/RESUME_WINDOW_EVENTS must be between 0 and 100000/);
+    expect(() => loadConfig({ RESUME_WINDOW_SECONDS: '0' })).toThrow(/RESUME_WINDOW_SECONDS must be between 1 and 86400/);
+  });
+
   it('reads the replica acknowledgement of writes, and refuses settings that cannot work', () => {
     expect(loadConfig({})).toMatchObject({ redisWaitReplicas: 0, redisWaitTimeoutMs: 250 });
     const url = 'redis://127.0.0.1:6379';
