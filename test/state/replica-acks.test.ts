@@ -70,6 +70,16 @@ describe.skipIf(!hasRedisServerBinary()).each(['redis', 'cluster'] as const)('wr
     // two cores, may queue past the default second; what a stalled replica costs is bounded by WAIT_MS either way.
     const config = testConfig({ redis: setup.target, keyPrefix, redisWaitReplicas: 1, redisWaitTimeoutMs: WAIT_MS, redisCommandTimeoutMs: 5_000 });
     runtime = await createState(config, manualClock(Date.now()), silentLogger);
+    // The replicas of a fresh cluster may answer their first WAITs late on a loaded CI: write until one is confirmed in time.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await runtime.service.connectSession({ sessionId: 'ack-warm', userId: 'ack-warm', guildIds: ['ack-warm-g'] });
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }, 60_000);
   afterAll(async () => {
     await runtime?.close();
